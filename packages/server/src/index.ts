@@ -1,0 +1,7 @@
+// callhook server: public entry points for embedding and tests.
+export * from './clock.ts';
+export * from './engine/call-state.ts';
+export * from './engine/commands.ts';
+export * from './engine/engine-error.ts';
+export * from './errors.ts';
+export type * from './store/port.ts';
