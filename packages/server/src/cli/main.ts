@@ -1,0 +1,16 @@
+import { Command } from 'commander';
+import { VERSION } from '../version.ts';
+import { registerServeCommand } from './serve-command.ts';
+
+/** The `callhook` command line: each subcommand registers itself from its own file. */
+export function buildProgram(): Command {
+  const program = new Command('callhook')
+    .description('callhook — call events for bots, as signed webhooks')
+    .version(VERSION)
+    .showHelpAfterError()
+    .configureHelp({ sortSubcommands: true });
+  registerServeCommand(program);
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);

@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import { resolveApiKey } from '../auth/api-key.ts';
+import { DEFAULT_ENGINE_CONFIG } from '../engine/call-state.ts';
+import { parseDuration } from '../delivery/retry-schedule.ts';
+import { type ServerConfig, startServer } from '../server.ts';
+import { VERSION } from '../version.ts';
+import { failWith, parsePort } from './option-parsers.ts';
+
+interface ServeOptions {
+  host: string;
+  port: string;
+  data: string;
+  durability: string;
+  idleTimeout?: string;
+  maxDuration?: string;
+  logLevel: string;
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the callhook service (control API, event log, event stream)')
+    .option('--host <host>', 'address to listen on', process.env.CALLHOOK_HOST ?? '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 = any free port)', process.env.CALLHOOK_PORT ?? '8080')
+    .option('--data <dir>', 'data directory (SQLite database, API key hash)', process.env.CALLHOOK_DATA ?? './callhook-data')
+    .option('--durability <mode>', "'default' (a 2xx survives kill -9) or 'strict' (fsync at every commit)", 'default')
+    .option('--idle-timeout <duration>', 'end a call that has had no participant this long (e.g. 10m)')
+    .option('--max-duration <duration>', 'end a call at this age (e.g. 24h)')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|silent', process.env.CALLHOOK_LOG_LEVEL ?? 'warn')
+    .addHelpText('after', '\nThe admin API key comes from CALLHOOK_API_KEY, or is generated at first start and printed once.')
+    .action(async (options: ServeOptions) => {
+      await serve(options);
+    });
+}
+
+async function serve(options: ServeOptions): Promise<void> {
+  if (options.durability !== 'default' && options.durability !== 'strict') {
+    failWith(`--durability must be 'default' or 'strict', not '${options.durability}'`);
+  }
+  const engine = {
+    idleTimeoutMs: options.idleTimeout
+      ? durationOption('--idle-timeout', options.idleTimeout)
+      : DEFAULT_ENGINE_CONFIG.idleTimeoutMs,
+    maxDurationMs: options.maxDuration
+      ? durationOption('--max-duration', options.maxDuration)
+      : DEFAULT_ENGINE_CONFIG.maxDurationMs,
+  };
+  const key = resolveApiKey(options.data, process.env.CALLHOOK_API_KEY);
+  const config: ServerConfig = {
+    host: options.host,
+    port: parsePort(options.port),
+    dataDir: options.data,
+    durability: options.durability as ServerConfig['durability'],
+    engine,
+    apiKeyHash: key.hash,
+    logger: { level: options.logLevel },
+  };
+  const server = await startServer(config);
+  const out = process.stdout;
+  out.write(`callhook ${VERSION} listening on ${server.url}\n`);
+  out.write(`data: ${server.databasePath} (durability: ${config.durability})\n`);
+  if (key.generated) {
+    out.write(`admin API key (shown once; only its hash is stored): ${key.generated}\n`);
+  } else {
+    out.write(`admin API key: ${key.source === 'env' ? 'from CALLHOOK_API_KEY' : 'as stored in the data directory'}\n`);
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) {
+      process.stderr.write(`callhook: ${signal} again, exiting now\n`);
+      process.exit(1);
+    }
+    stopping = true;
+    process.stdout.write(`callhook: ${signal}, shutting down (finishing in-flight requests)\n`);
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`callhook: error during shutdown: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function durationOption(flag: string, value: string): number {
+  try {
+    return parseDuration(value);
+  } catch (err) {
+    return failWith(`${flag}: ${(err as Error).message}`);
+  }
+}
