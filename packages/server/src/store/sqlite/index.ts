@@ -1,0 +1,11 @@
+// The embedded (SQLite) implementation of the storage port.
+export type { MigrationResult } from './migrate.ts';
+export { LATEST_SCHEMA_VERSION } from './migrations.ts';
+export type { Decide, EventsAppendedHook, IdempotencyKey } from './run-command.ts';
+export {
+  MAX_CALL_PAGE,
+  openSqliteStore,
+  SqliteStore,
+  type SqliteStoreOptions,
+} from './sqlite-store.ts';
+export { StoreError, type StoreErrorCode } from './store-error.ts';

@@ -1,0 +1,42 @@
+import type Database from 'better-sqlite3';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
+import { CREATE_SCHEMA_MIGRATIONS, INSERT_SCHEMA_MIGRATION, SELECT_SCHEMA_VERSION } from './sql.ts';
+import { StoreError } from './store-error.ts';
+
+export interface MigrationResult {
+  /** Schema version found at open (0 for a new database). */
+  from: number;
+  /** Schema version after open. */
+  to: number;
+}
+
+/**
+ * Brings the schema up to date in one IMMEDIATE transaction: every pending migration is
+ * applied, or none. Refuses a database whose schema is newer than this code, rather than
+ * writing to tables it does not understand.
+ */
+export function migrate(db: Database.Database): MigrationResult {
+  const latest = LATEST_SCHEMA_VERSION;
+  const apply = db.transaction((): MigrationResult => {
+    db.exec(CREATE_SCHEMA_MIGRATIONS);
+    const { version: from } = db.prepare(SELECT_SCHEMA_VERSION).get() as { version: number };
+    if (from > latest) {
+      throw new StoreError(
+        'schema_too_new',
+        `The database schema is version ${from}, but this callhook knows only up to version ${latest}. ` +
+          'Upgrade callhook, or point it at another database file.',
+        { databaseVersion: from, codeVersion: latest },
+      );
+    }
+    const record = db.prepare(INSERT_SCHEMA_MIGRATION);
+    const pending = MIGRATIONS.filter((m) => m.version > from).sort(
+      (a, b) => a.version - b.version,
+    );
+    for (const m of pending) {
+      db.exec(m.sql);
+      record.run({ version: m.version, name: m.name, appliedAt: Date.now() });
+    }
+    return { from, to: Math.max(from, latest) };
+  });
+  return apply.immediate();
+}

@@ -1,0 +1,88 @@
+import type Database from 'better-sqlite3';
+import type { CallState } from '../../engine/call-state.ts';
+import type { CommandOutcome, IdempotencyRecord, StoredEvent } from '../port.ts';
+import { callParams, callStateOf, eventParams, idempotencyRecordOf } from './rows.ts';
+import type { Statements } from './statements.ts';
+import { StoreError } from './store-error.ts';
+
+/**
+ * Runs inside a command's transaction, right after its events are appended, so that whatever
+ * it writes (the delivery outbox) commits or rolls back with them. Throwing aborts the command.
+ */
+export type EventsAppendedHook = (db: Database.Database, events: readonly StoredEvent[]) => void;
+
+export type Decide<R> = (
+  current: CallState | undefined,
+  saved: IdempotencyRecord | undefined,
+) => CommandOutcome<R>;
+
+export interface IdempotencyKey {
+  scope: string;
+  key: string;
+}
+
+export type CommandRunner = <R>(callId: string, decide: Decide<R>, key?: IdempotencyKey) => R;
+
+/**
+ * One command = one IMMEDIATE transaction: the write lock is taken before the call is read,
+ * so no other connection can change the call between read and write. Anything that throws
+ * (decide, a constraint, a hook) rolls the whole command back.
+ */
+export function createCommandRunner(
+  db: Database.Database,
+  st: Statements,
+  hooks: readonly EventsAppendedHook[],
+): CommandRunner {
+  const transaction = db.transaction(
+    (callId: string, decide: Decide<unknown>, key: IdempotencyKey | undefined): unknown => {
+      const row = st.selectCallState.get({ callId });
+      const savedRow = key
+        ? st.selectIdempotency.get({ scope: key.scope, key: key.key })
+        : undefined;
+      const outcome = decide(
+        row ? callStateOf(row) : undefined,
+        savedRow ? idempotencyRecordOf(savedRow) : undefined,
+      );
+      checkOutcome(callId, outcome);
+
+      if (outcome.state) st.upsertCall.run(callParams(outcome.state));
+      if (outcome.events.length > 0) {
+        const stored: StoredEvent[] = outcome.events.map((event) => ({
+          ...event,
+          position: Number(st.insertEvent.run(eventParams(event)).lastInsertRowid),
+        }));
+        for (const hook of hooks) hook(db, stored);
+      }
+      const record = outcome.idempotency;
+      if (record) {
+        st.upsertIdempotency.run({
+          scope: record.scope,
+          key: record.key,
+          requestHash: record.requestHash,
+          statusCode: record.statusCode,
+          responseBody: record.responseBody,
+          createdAt: record.createdAt,
+        });
+      }
+      return outcome.result;
+    },
+  );
+  return <R>(callId: string, decide: Decide<R>, key?: IdempotencyKey) =>
+    transaction.immediate(callId, decide, key) as R;
+}
+
+function checkOutcome(callId: string, outcome: CommandOutcome<unknown>): void {
+  if (outcome.state && outcome.state.callId !== callId) {
+    throw new StoreError(
+      'invalid_outcome',
+      `command on call ${callId} returned the state of call ${outcome.state.callId}`,
+    );
+  }
+  const stray = outcome.events.find((e) => e.callId !== callId);
+  if (stray) {
+    throw new StoreError(
+      'invalid_outcome',
+      `command on call ${callId} returned event ${stray.id} of call ${stray.callId}`,
+    );
+  }
+}

@@ -1,0 +1,115 @@
+// Every SQL statement of the SQLite adapter (the schema itself is in migrations.ts).
+// Statements are prepared once at open (statements.ts); named parameters (@name) only.
+
+// ── connection ───────────────────────────────────────────────────────────────────────────
+
+/** WAL: readers never block the writer, and a commit is one append to the log. */
+export const PRAGMA_JOURNAL_WAL = 'journal_mode = WAL';
+/** NORMAL: a commit survives the process dying (kill -9), not the machine losing power. */
+export const PRAGMA_SYNC_NORMAL = 'synchronous = NORMAL';
+/** FULL: fsync at every commit, so a commit survives power loss too. */
+export const PRAGMA_SYNC_FULL = 'synchronous = FULL';
+export const PRAGMA_FOREIGN_KEYS = 'foreign_keys = ON';
+/** Wait for another connection's write lock instead of failing at once with SQLITE_BUSY. */
+export const PRAGMA_BUSY_TIMEOUT = 'busy_timeout = 5000';
+
+// ── migrations ───────────────────────────────────────────────────────────────────────────
+
+export const CREATE_SCHEMA_MIGRATIONS = `
+  CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    applied_at INTEGER NOT NULL
+  ) STRICT`;
+export const SELECT_SCHEMA_VERSION =
+  'SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations';
+export const INSERT_SCHEMA_MIGRATION =
+  'INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @appliedAt)';
+
+// ── calls ────────────────────────────────────────────────────────────────────────────────
+
+export const SELECT_CALL_STATE = 'SELECT state_json FROM calls WHERE call_id = @callId';
+
+/** thread, stream and creation time never change, so an update leaves their indexes alone. */
+export const UPSERT_CALL = `
+  INSERT INTO calls (call_id, thread_id, stream_id, status, created_at, ended_at, state_json)
+  VALUES (@callId, @threadId, @streamId, @status, @createdAt, @endedAt, @stateJson)
+  ON CONFLICT (call_id) DO UPDATE SET
+    status = excluded.status,
+    ended_at = excluded.ended_at,
+    state_json = excluded.state_json`;
+
+export const SELECT_ACTIVE_CALL_STATES =
+  "SELECT state_json FROM calls WHERE status = 'active' ORDER BY created_at, call_id";
+export const COUNT_ACTIVE_CALLS = "SELECT COUNT(*) AS count FROM calls WHERE status = 'active'";
+
+/** Which optional filters a page of calls is selected by. */
+export interface CallPageFilters {
+  status: boolean;
+  threadId: boolean;
+  streamId: boolean;
+}
+
+/**
+ * One page of calls, newest first, after a keyset cursor (@beforeCreatedAt, @beforeCallId).
+ * One statement per combination of filters rather than `(@x IS NULL OR col = @x)`, which
+ * would keep SQLite from using the filter's index.
+ */
+export function selectCallPage(filters: CallPageFilters): string {
+  const where = ['(created_at, call_id) < (@beforeCreatedAt, @beforeCallId)'];
+  if (filters.status) where.push('status = @status');
+  if (filters.threadId) where.push('thread_id = @threadId');
+  if (filters.streamId) where.push('stream_id = @streamId');
+  return `
+    SELECT state_json, created_at, call_id FROM calls
+    WHERE ${where.join(' AND ')}
+    ORDER BY created_at DESC, call_id DESC
+    LIMIT @limit`;
+}
+
+// ── events ───────────────────────────────────────────────────────────────────────────────
+
+export const INSERT_EVENT = `
+  INSERT INTO events (id, call_id, seq, type, occurred_at, payload_json)
+  VALUES (@id, @callId, @seq, @type, @occurredAt, @payloadJson)`;
+
+/** @types is a JSON array of event types, or null for every type. */
+export const SELECT_EVENTS_AFTER = `
+  SELECT position, id, call_id, seq, type, occurred_at, payload_json FROM events
+  WHERE position > @after
+    AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
+  ORDER BY position
+  LIMIT @limit`;
+
+export const SELECT_CALL_EVENTS_AFTER = `
+  SELECT position, id, call_id, seq, type, occurred_at, payload_json FROM events
+  WHERE call_id = @callId AND position > @after
+    AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
+  ORDER BY position
+  LIMIT @limit`;
+
+export const SELECT_LAST_EVENT_POSITION =
+  'SELECT COALESCE(MAX(position), 0) AS position FROM events';
+
+// ── idempotency keys ─────────────────────────────────────────────────────────────────────
+
+export const SELECT_IDEMPOTENCY = `
+  SELECT scope, key, request_hash, status_code, response_body, created_at
+  FROM idempotency_keys WHERE scope = @scope AND key = @key`;
+
+/** A record returned by a command replaces the saved one: the command saw it when deciding. */
+export const UPSERT_IDEMPOTENCY = `
+  INSERT INTO idempotency_keys (scope, key, request_hash, status_code, response_body, created_at)
+  VALUES (@scope, @key, @requestHash, @statusCode, @responseBody, @createdAt)
+  ON CONFLICT (scope, key) DO UPDATE SET
+    request_hash = excluded.request_hash,
+    status_code = excluded.status_code,
+    response_body = excluded.response_body,
+    created_at = excluded.created_at`;
+
+export const DELETE_IDEMPOTENCY_OLDER_THAN =
+  'DELETE FROM idempotency_keys WHERE created_at < @olderThan';
+
+// ── health ───────────────────────────────────────────────────────────────────────────────
+
+export const PING = 'SELECT 1 AS ok';

@@ -1,0 +1,192 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { CallState } from '../../engine/call-state.ts';
+import { CallhookError } from '../../errors.ts';
+import type {
+  CallListQuery,
+  CallStore,
+  EventQuery,
+  IdempotencyRecord,
+  StoredEvent,
+} from '../port.ts';
+import { decodeCallCursor, encodeCallCursor } from './call-cursor.ts';
+import { type MigrationResult, migrate } from './migrate.ts';
+import { callStateOf, idempotencyRecordOf, storedEventOf } from './rows.ts';
+import {
+  type CommandRunner,
+  createCommandRunner,
+  type Decide,
+  type EventsAppendedHook,
+} from './run-command.ts';
+import * as sql from './sql.ts';
+import { callPageIndex, prepareStatements, type Statements } from './statements.ts';
+
+export interface SqliteStoreOptions {
+  /** Database file; created with its directory if missing. `:memory:` for a throwaway store. */
+  path: string;
+  /**
+   * `default`: a committed command survives the process being killed (synchronous=NORMAL; the
+   * WAL is in the OS page cache). `strict`: it also survives power loss (fsync at every commit).
+   */
+  durability?: 'default' | 'strict';
+}
+
+export const MAX_CALL_PAGE = 500;
+
+/** The embedded store: one SQLite file, one connection, synchronous work behind the async port. */
+export class SqliteStore implements CallStore {
+  /** The connection, for adapters of this package that add their own tables (delivery). */
+  readonly db: Database.Database;
+  /** What open did to the schema. */
+  readonly migration: MigrationResult;
+  private readonly st: Statements;
+  private readonly hooks: EventsAppendedHook[] = [];
+  private readonly command: CommandRunner;
+
+  constructor(db: Database.Database, migration: MigrationResult) {
+    this.db = db;
+    this.migration = migration;
+    this.st = prepareStatements(db);
+    this.command = createCommandRunner(db, this.st, this.hooks);
+  }
+
+  /** Adds work to every command's transaction, after its events are appended. Returns a remover. */
+  onEventsAppended(hook: EventsAppendedHook): () => void {
+    this.hooks.push(hook);
+    return () => {
+      const i = this.hooks.indexOf(hook);
+      if (i >= 0) this.hooks.splice(i, 1);
+    };
+  }
+
+  async runCommand<R>(
+    callId: string,
+    decide: Decide<R>,
+    options?: { idempotencyKey?: { scope: string; key: string } },
+  ): Promise<R> {
+    return this.command(callId, decide, options?.idempotencyKey);
+  }
+
+  async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
+    const row = this.st.selectIdempotency.get({ scope, key });
+    return row ? idempotencyRecordOf(row) : undefined;
+  }
+
+  /** Deletes idempotency records created before `olderThan` (ms); returns how many. */
+  pruneIdempotency(olderThan: number): number {
+    return this.st.deleteIdempotencyOlderThan.run({ olderThan }).changes;
+  }
+
+  async getCall(callId: string): Promise<CallState | undefined> {
+    const row = this.st.selectCallState.get({ callId });
+    return row ? callStateOf(row) : undefined;
+  }
+
+  async listCalls(
+    query: CallListQuery,
+  ): Promise<{ calls: CallState[]; nextCursor: string | null }> {
+    const { limit } = query;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CALL_PAGE) {
+      throw new CallhookError(
+        'validation_error',
+        `limit must be an integer from 1 to ${MAX_CALL_PAGE}`,
+        {
+          limit,
+        },
+      );
+    }
+    // Without a cursor, start above every real sort key.
+    const before = query.cursor
+      ? decodeCallCursor(query.cursor)
+      : { createdAt: Number.MAX_SAFE_INTEGER, callId: '' };
+    const filters = {
+      status: query.status !== undefined,
+      threadId: query.threadId !== undefined,
+      streamId: query.streamId !== undefined,
+    };
+    // One row more than asked tells whether there is a next page.
+    const rows = this.st.callPages[callPageIndex(filters)]!.all({
+      beforeCreatedAt: before.createdAt,
+      beforeCallId: before.callId,
+      status: query.status,
+      threadId: query.threadId,
+      streamId: query.streamId,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      calls: page.map(callStateOf),
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCallCursor({ createdAt: last.created_at, callId: last.call_id })
+          : null,
+    };
+  }
+
+  async listActiveCalls(): Promise<CallState[]> {
+    return this.st.selectActiveCallStates.all().map(callStateOf);
+  }
+
+  async countActiveCalls(): Promise<number> {
+    return this.st.countActiveCalls.get()!.count;
+  }
+
+  /** Events after `after` in log order; `types` absent or empty means every type. */
+  async readEvents(query: EventQuery): Promise<StoredEvent[]> {
+    const after = query.after ?? 0;
+    if (!Number.isSafeInteger(after) || after < 0) {
+      throw new CallhookError('validation_error', 'after must be a non-negative integer', {
+        after,
+      });
+    }
+    if (!Number.isSafeInteger(query.limit) || query.limit < 1) {
+      throw new CallhookError('validation_error', 'limit must be a positive integer', {
+        limit: query.limit,
+      });
+    }
+    const params = {
+      after,
+      callId: query.callId,
+      types: query.types && query.types.length > 0 ? JSON.stringify(query.types) : null,
+      limit: query.limit,
+    };
+    const statement =
+      query.callId === undefined ? this.st.selectEventsAfter : this.st.selectCallEventsAfter;
+    return statement.all(params).map(storedEventOf);
+  }
+
+  async lastEventPosition(): Promise<number> {
+    return this.st.selectLastEventPosition.get()!.position;
+  }
+
+  async ping(): Promise<void> {
+    this.st.ping.get();
+  }
+
+  async close(): Promise<void> {
+    this.closeSync();
+  }
+
+  /** Closes the connection (checkpointing the WAL); a second call does nothing. */
+  closeSync(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Opens (creating if need be) and migrates the database at `path`. */
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  try {
+    db.pragma(sql.PRAGMA_BUSY_TIMEOUT);
+    db.pragma(sql.PRAGMA_JOURNAL_WAL);
+    db.pragma(options.durability === 'strict' ? sql.PRAGMA_SYNC_FULL : sql.PRAGMA_SYNC_NORMAL);
+    db.pragma(sql.PRAGMA_FOREIGN_KEYS);
+    return new SqliteStore(db, migrate(db));
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
