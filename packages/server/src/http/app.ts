@@ -1,0 +1,104 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+} from 'fastify-type-provider-zod';
+import { Registry } from 'prom-client';
+import type { Clock } from '../clock.ts';
+import type { CallService } from '../service/call-service.ts';
+import type { CallStore } from '../store/port.ts';
+import { registerBearerAuth, type TokenVerifier } from './bearer-auth.ts';
+import { registerErrorHandlers } from './error-handler.ts';
+import { createApiMetrics } from './metrics.ts';
+import { callCommandRoutes } from './routes/call-commands.ts';
+import { callRoutes } from './routes/calls.ts';
+import { eventStreamRoutes } from './routes/event-stream.ts';
+import { eventRoutes } from './routes/events.ts';
+import { operationRoutes } from './routes/operations.ts';
+
+export interface AppOptions {
+  service: CallService;
+  store: CallStore;
+  clock: Clock;
+  auth: TokenVerifier;
+  /** Reported in the OpenAPI document. */
+  version: string;
+  logger?: FastifyServerOptions['logger'];
+  /** Largest accepted request body. Default 64 KiB. */
+  bodyLimitBytes?: number;
+  /** Interval of SSE `: ping` comments. Default 15 s. */
+  heartbeatMs?: number;
+  /** Where metrics are registered. Default: a new registry per app. */
+  metricsRegistry?: Registry;
+}
+
+export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+export const DEFAULT_HEARTBEAT_MS = 15_000;
+
+/**
+ * The HTTP API (CONTRACT.md §3) as a fastify instance, not yet listening. More plugins
+ * (e.g. webhook endpoints) may be registered on it before `listen`/`ready`; they inherit
+ * the auth hook, the error envelope and the zod type provider.
+ */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  acceptEmptyJsonBody(app);
+  registerErrorHandlers(app);
+  registerBearerAuth(app, options.auth);
+
+  const metrics = createApiMetrics({
+    registry: options.metricsRegistry ?? new Registry(),
+    store: options.store,
+    bus: options.service.bus,
+  });
+  app.addHook('onClose', async () => metrics.close());
+
+  // Registered before the routes: it collects them as they are added.
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'callhook',
+        version: options.version,
+        description: 'Call events for bots: the control API, the event log and its stream.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  const deps = { service: options.service, store: options.store, metrics };
+  await app.register(callRoutes, deps);
+  await app.register(callCommandRoutes, deps);
+  await app.register(eventRoutes, deps);
+  await app.register(eventStreamRoutes, {
+    ...deps,
+    clock: options.clock,
+    heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+  });
+  await app.register(operationRoutes, deps);
+  return app;
+}
+
+/**
+ * Commands without a body (join, end …) are often sent with `content-type: application/json`
+ * and nothing after it; read that as "no body" instead of fastify's empty-JSON 400.
+ */
+function acceptEmptyJsonBody(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') done(null, undefined);
+    else parseJson(request, body as string, done);
+  });
+}

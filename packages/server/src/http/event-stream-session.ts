@@ -1,0 +1,128 @@
+import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Clock, TimerHandle } from '../clock.ts';
+import type { EventBus } from '../service/event-bus.ts';
+import type { CallStore, StoredEvent } from '../store/port.ts';
+
+/** Events read from the store per page: the most one stream holds in memory. */
+export const STREAM_PAGE_SIZE = 100;
+
+export interface EventStreamOptions {
+  response: ServerResponse;
+  store: CallStore;
+  bus: EventBus;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  /** Send events after this log position. */
+  after: number;
+  /** Only these types; undefined for all. */
+  types: readonly string[] | undefined;
+  heartbeatMs: number;
+  /** Called once the stream has ended, whichever side ended it. */
+  onClose: () => void;
+}
+
+/** One SSE frame: `id:` the log position (the resume cursor), `event:` the type, `data:` the body. */
+export function sseFrame(event: StoredEvent): string {
+  return `id: ${event.position}\nevent: ${event.type}\ndata: ${JSON.stringify(event.payload)}\n\n`;
+}
+
+/**
+ * One Server-Sent Events client. Nothing is queued per client: a commit on the bus only
+ * wakes the stream, which then reads the store from its cursor a page at a time, and waits
+ * for 'drain' whenever the socket pushes back — a slow client slows only itself.
+ */
+export class EventStreamSession {
+  private cursor: number;
+  private closed = false;
+  private pumping = false;
+  private wakeAgain = false;
+  private heartbeat: TimerHandle | null = null;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly options: EventStreamOptions) {
+    this.cursor = options.after;
+    const wanted = options.types ? new Set(options.types) : undefined;
+    this.unsubscribe = options.bus.subscribe((events) => {
+      if (!wanted || events.some((e) => wanted.has(e.type))) void this.pump();
+    });
+    options.response.once('close', () => this.close());
+  }
+
+  /** Sends the response head, catches up from the cursor, and starts the heartbeat. */
+  start(): void {
+    this.options.response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      // Proxies such as nginx would otherwise hold events back in their buffers.
+      'x-accel-buffering': 'no',
+    });
+    this.options.response.flushHeaders();
+    this.armHeartbeat();
+    void this.pump();
+  }
+
+  /** Ends the stream (client gone, or the app closing); idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.unsubscribe();
+    this.heartbeat?.cancel();
+    this.heartbeat = null;
+    if (!this.options.response.writableEnded) this.options.response.end();
+    // A pump waiting for 'drain' must not wait forever.
+    this.options.response.emit('drain');
+    this.options.onClose();
+  }
+
+  private armHeartbeat(): void {
+    const { clock, heartbeatMs } = this.options;
+    this.heartbeat = clock.setTimer(clock.now() + heartbeatMs, () => {
+      if (this.closed) return;
+      // A comment line: keeps proxies from timing the connection out; clients ignore it.
+      this.options.response.write(': ping\n\n');
+      this.armHeartbeat();
+    });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.wakeAgain = false;
+        await this.catchUp();
+      } while (this.wakeAgain && !this.closed);
+    } catch (error) {
+      this.options.log.error({ err: error }, 'event stream failed; closing it');
+      this.close();
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async catchUp(): Promise<void> {
+    const { store, response, types } = this.options;
+    for (;;) {
+      if (this.closed) return;
+      const page = await store.readEvents({
+        after: this.cursor,
+        limit: STREAM_PAGE_SIZE,
+        ...(types && { types }),
+      });
+      if (this.closed) return;
+      let writable = true;
+      for (const event of page) {
+        writable = response.write(sseFrame(event));
+        this.cursor = event.position;
+      }
+      if (!writable && !this.closed) await once(response, 'drain');
+      if (page.length < STREAM_PAGE_SIZE) return;
+    }
+  }
+}
