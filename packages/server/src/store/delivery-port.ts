@@ -107,9 +107,15 @@ export interface DeliveryStore {
 
   /**
    * Up to `limit` lane heads due at `now` on enabled endpoints, oldest due first, each leased
-   * until `leaseUntil` so a second claim does not return it while it is in flight.
+   * until `leaseUntil` so a second claim does not return it while it is in flight. Endpoints in
+   * `excludeEndpointIds` (those at their concurrency limit) are skipped.
    */
-  claimDue(now: number, limit: number, leaseUntil: number): Promise<DueDelivery[]>;
+  claimDue(
+    now: number,
+    limit: number,
+    leaseUntil: number,
+    excludeEndpointIds?: readonly string[],
+  ): Promise<DueDelivery[]>;
   /** Applies attempt outcomes (attempt rows, delivery states, lane promotion, endpoint state). */
   recordOutcomes(outcomes: readonly AttemptOutcome[], now: number): Promise<void>;
   /** Earliest due time among lane heads of enabled endpoints, or null. */
