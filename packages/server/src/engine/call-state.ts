@@ -1,4 +1,4 @@
-import type { CallEvent, CallEventType } from '@callhook/sdk';
+import type { CallEventOf, CallEventType } from '@callhook/sdk';
 
 /** Where a participant stands (CONTRACT.md §2). `removed` users may be invited again. */
 export type ParticipantState = 'invited' | 'joined' | 'paused' | 'removed';
@@ -52,7 +52,9 @@ export interface EngineEvent<T extends CallEventType = CallEventType> {
   type: T;
   /** Clock time at which the state change happened. */
   occurredAt: number;
-  payload: Extract<CallEvent, { eventType: T }>;
+  /** `CallEventOf<T>` rather than `Extract<CallEvent, …>`: it keeps `EngineEvent<'call.dtmf'>`
+   *  assignable to `EngineEvent` (Extract made the type invariant in T). */
+  payload: CallEventOf<T>;
 }
 
 /** Limits that end calls by themselves (CONTRACT.md §2); all configurable. */
