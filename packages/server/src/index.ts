@@ -1,5 +1,6 @@
 // callhook server: public entry points for embedding and tests.
 export * from './clock.ts';
+export * from './engine/call-engine.ts';
 export * from './engine/call-state.ts';
 export * from './engine/commands.ts';
 export * from './engine/engine-error.ts';
