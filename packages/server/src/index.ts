@@ -6,3 +6,4 @@ export * from './engine/commands.ts';
 export * from './engine/engine-error.ts';
 export * from './errors.ts';
 export type * from './store/port.ts';
+export * from './store/sqlite/index.ts';
