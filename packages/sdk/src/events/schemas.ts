@@ -13,6 +13,11 @@ import {
 // fields in its table order (CONTRACT.md §1). This file is the one source of truth:
 // types, validators, JSON Schema, AsyncAPI and the docs are all derived from it.
 
+// The discriminator; its description names the one value it can take.
+function eventTypeField<T extends string>(eventType: T) {
+  return z.literal(eventType).describe(`type of the event: always \`${eventType}\``);
+}
+
 const callFields = {
   callId: callIdSchema,
   threadId: threadIdSchema,
@@ -22,7 +27,7 @@ const callFields = {
 function participantEvent<T extends string>(eventType: T, description: string, userRole: string) {
   return z
     .object({
-      eventType: z.literal(eventType),
+      eventType: eventTypeField(eventType),
       ...callFields,
       userId: userIdSchema.describe(`id of the user ${userRole}`),
     })
@@ -31,17 +36,17 @@ function participantEvent<T extends string>(eventType: T, description: string, u
 
 export const callCreatedSchema = z
   .object({
-    eventType: z.literal('call.created'),
+    eventType: eventTypeField('call.created'),
     ...callFields,
     createdAt: epochMillisSchema.describe(
       'when the call was created: integer milliseconds since the Unix epoch',
     ),
   })
-  .describe('A call was created in a thread.');
+  .describe('A call was created in a thread. Always the first event of a call (seq 1).');
 
 export const callEndedSchema = z
   .object({
-    eventType: z.literal('call.ended'),
+    eventType: eventTypeField('call.ended'),
     ...callFields,
     dialogDuration: durationMillisSchema.describe(
       'total milliseconds during which at least two participants were joined at once (paused counts as joined); 0 if never',
@@ -54,7 +59,9 @@ export const callEndedSchema = z
     message: 'dialogDuration must not exceed callDuration',
     path: ['dialogDuration'],
   })
-  .describe('A call ended. Always the last event of a call.');
+  .describe(
+    'A call ended: by command, or by itself when its last participant was removed, it stayed empty for the idle timeout, or it reached its maximum duration. Sent after `call.user.removed` for every participant still present; always the last event of a call.',
+  );
 
 export const callUserInvitedSchema = participantEvent(
   'call.user.invited',
@@ -64,13 +71,13 @@ export const callUserInvitedSchema = participantEvent(
 
 export const callUserRemovedSchema = participantEvent(
   'call.user.removed',
-  'A participant was removed from the call (hung up, was removed, or the call ended).',
+  'A participant left the call: hung up, was removed, or the call ended while they were present. A removed user may be invited again.',
   'removed from the call',
 );
 
 export const callUserPausedSchema = participantEvent(
   'call.user.paused',
-  'A joined participant was put on pause (hold).',
+  'A joined participant was put on pause (hold). A paused participant still counts as joined for `dialogDuration`.',
   'put on pause',
 );
 
@@ -82,7 +89,7 @@ export const callUserUnpausedSchema = participantEvent(
 
 export const callDtmfSchema = z
   .object({
-    eventType: z.literal('call.dtmf'),
+    eventType: eventTypeField('call.dtmf'),
     ...callFields,
     dtmf: dtmfSymbolSchema,
     dtmfNumber: dtmfNumberSchema,
@@ -91,7 +98,9 @@ export const callDtmfSchema = z
     message: 'dtmfNumber must be the RFC 4733 code of dtmf',
     path: ['dtmfNumber'],
   })
-  .describe('A DTMF symbol was sent in the call (one event per symbol).');
+  .describe(
+    'A DTMF symbol was sent in the call: one event per symbol, in the order they were dialled.',
+  );
 
 /** Every event body schema, keyed by its `eventType`, in the order of the user's document. */
 export const eventSchemas = {

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { EVENT_EXAMPLES } from './examples.ts';
+import { type CallEventType, EVENT_TYPES, eventSchemas } from './schemas.ts';
+
+/** A JSON Schema (draft 2020-12) document, as zod emits it. */
+export type JsonSchema = z.core.JSONSchema.JSONSchema;
+
+/** Where the published event schemas live; `<base>/<eventType>.json` is each one's `$id`. */
+export const JSON_SCHEMA_BASE_URL = 'https://callhook.dev/schemas/';
+
+export function eventJsonSchemaId(type: CallEventType): string {
+  return `${JSON_SCHEMA_BASE_URL}${type}.json`;
+}
+
+/**
+ * The JSON Schema of one event body as callhook sends it (the wire form): every field
+ * required, no extra fields. Derived from `eventSchemas`, so it cannot drift from the parser.
+ *
+ * Two cross-field rules of the parser are not in it, because zod cannot express a
+ * `.refine` in JSON Schema: `dialogDuration ≤ callDuration`, and `dtmfNumber` being the
+ * code of `dtmf`. The SDK parser is also more lenient than this schema on input (it drops
+ * unknown fields and completes a lone `dtmf` or `dtmfNumber`).
+ */
+export function eventJsonSchema(type: CallEventType): JsonSchema {
+  // io 'output' describes what is sent: zod then emits `additionalProperties: false`.
+  const generated = z.toJSONSchema(eventSchemas[type], {
+    target: 'draft-2020-12',
+    io: 'output',
+  }) as JsonSchema;
+  const { $schema, description, ...rest } = generated;
+  // Rebuilt so that the identifying keys come first in the published file.
+  return {
+    $schema,
+    $id: eventJsonSchemaId(type),
+    title: type,
+    description,
+    ...rest,
+    examples: [EVENT_EXAMPLES[type]],
+  };
+}
+
+/** The JSON Schemas of all seven events, keyed by event type, in document order. */
+export function eventJsonSchemas(): { [T in CallEventType]: JsonSchema } {
+  return Object.fromEntries(EVENT_TYPES.map((type) => [type, eventJsonSchema(type)])) as {
+    [T in CallEventType]: JsonSchema;
+  };
+}
