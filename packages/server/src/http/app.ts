@@ -10,7 +10,7 @@ import type { Clock } from '../clock.ts';
 import type { CallService } from '../service/call-service.ts';
 import type { CallStore } from '../store/port.ts';
 import { registerBearerAuth, type TokenVerifier } from './bearer-auth.ts';
-import { registerErrorHandlers } from './error-handler.ts';
+import { frameworkErrors, registerErrorHandlers } from './error-handler.ts';
 import { createApiMetrics } from './metrics.ts';
 import { callCommandRoutes } from './routes/call-commands.ts';
 import { callRoutes } from './routes/calls.ts';
@@ -46,6 +46,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    // Long enough for any id the schemas accept (128), so that a too-long one reaches
+    // validation and is named there; longer still is a router error, in the same envelope.
+    routerOptions: { maxParamLength: 512 },
+    frameworkErrors,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -79,6 +79,18 @@ export function toCallhookError(error: unknown): CallhookError | null {
   return null;
 }
 
+/**
+ * Errors the router raises before any route runs (a malformed URL, a path parameter longer
+ * than the router takes): answered in the same envelope, never in fastify's default body.
+ */
+export function frameworkErrors(
+  error: FastifyError,
+  _request: FastifyRequest,
+  reply: FastifyReply,
+) {
+  sendError(reply, toCallhookError(error) ?? new CallhookError('validation_error', error.message));
+}
+
 export function registerErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, reply: FastifyReply) => {
     const known = toCallhookError(error);

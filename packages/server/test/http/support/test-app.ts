@@ -27,7 +27,9 @@ export interface TestApp {
 
 /** The whole HTTP stack over a real SQLite file in a temp dir, on a ManualClock. */
 export async function startTestApp(
-  options: Partial<Pick<AppOptions, 'bodyLimitBytes' | 'heartbeatMs' | 'metricsRegistry'>> = {},
+  options: Partial<
+    Pick<AppOptions, 'bodyLimitBytes' | 'heartbeatMs' | 'metricsRegistry' | 'logger'>
+  > = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'callhook-http-'));
   const store = openSqliteStore({ path: join(dir, 'callhook.db') });
