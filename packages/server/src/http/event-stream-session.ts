@@ -40,6 +40,8 @@ export class EventStreamSession {
   private wakeAgain = false;
   private heartbeat: TimerHandle | null = null;
   private readonly unsubscribe: () => void;
+  /** Aborts a pump waiting for 'drain' when the stream closes. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: EventStreamOptions) {
     this.cursor = options.after;
@@ -71,9 +73,8 @@ export class EventStreamSession {
     this.unsubscribe();
     this.heartbeat?.cancel();
     this.heartbeat = null;
+    this.closing.abort();
     if (!this.options.response.writableEnded) this.options.response.end();
-    // A pump waiting for 'drain' must not wait forever.
-    this.options.response.emit('drain');
     this.options.onClose();
   }
 
@@ -99,6 +100,7 @@ export class EventStreamSession {
         await this.catchUp();
       } while (this.wakeAgain && !this.closed);
     } catch (error) {
+      if (this.closed) return; // the wait for 'drain' was aborted by close()
       this.options.log.error({ err: error }, 'event stream failed; closing it');
       this.close();
     } finally {
@@ -121,7 +123,9 @@ export class EventStreamSession {
         writable = response.write(sseFrame(event));
         this.cursor = event.position;
       }
-      if (!writable && !this.closed) await once(response, 'drain');
+      if (!writable && !this.closed) {
+        await once(response, 'drain', { signal: this.closing.signal });
+      }
       if (page.length < STREAM_PAGE_SIZE) return;
     }
   }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { CallCommand } from '../../engine/commands.ts';
+import { sendCommandResult } from '../command-reply.ts';
 import { idempotencyOf } from '../idempotency-key.ts';
 import {
   callParamsSchema,
@@ -9,7 +10,6 @@ import {
   participantParamsSchema,
 } from '../schemas/calls.ts';
 import { errorResponses, idempotencyHeadersSchema } from '../schemas/common.ts';
-import { sendCommandResult } from './calls.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 const commandResponse = { 200: callViewSchema, ...errorResponses };

@@ -1,6 +1,5 @@
-import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { CommandResult } from '../../service/call-service.ts';
+import { sendCommandResult } from '../command-reply.ts';
 import { idempotencyOf } from '../idempotency-key.ts';
 import {
   callPageSchema,
@@ -11,12 +10,6 @@ import {
 } from '../schemas/calls.ts';
 import { errorResponses, idempotencyHeadersSchema } from '../schemas/common.ts';
 import type { RouteDeps } from './route-deps.ts';
-
-/** Answers a command with the call's new state; a replay says so in a header. */
-export function sendCommandResult(reply: FastifyReply, result: CommandResult): FastifyReply {
-  if (result.replayed) reply.header('idempotent-replayed', 'true');
-  return reply.code(result.statusCode).send(result.call);
-}
 
 /** Creating, reading and listing calls. */
 export const callRoutes: FastifyPluginAsyncZod<RouteDeps> = async (app, { service, metrics }) => {
