@@ -2,6 +2,7 @@ import {
   callEventSchema,
   callEventTypeSchema,
   callIdSchema,
+  EVENT_TYPES,
   epochMillisSchema,
   UUID_PATTERN,
 } from '@callhook/sdk';
@@ -15,7 +16,7 @@ export const eventTypeListSchema = z
   .string()
   .transform((s) => [...new Set(s.split(',').map((t) => t.trim()))])
   .pipe(z.array(callEventTypeSchema).min(1))
-  .describe('comma-separated event types, e.g. call.created,call.ended');
+  .describe(`comma-separated event types, any of: ${EVENT_TYPES.join(', ')}`);
 
 export const listEventsQuerySchema = z.strictObject({
   after: eventCursorSchema.optional(),
