@@ -1,0 +1,372 @@
+// Sends due deliveries and records what came of them (CONTRACT.md §4). One pump loop claims
+// due lane heads, sends each concurrently and writes outcomes in batches; the store's lanes
+// keep seq order per (endpoint, call), because a lane's next delivery is not due before the
+// outcome of the previous one is written. Limits keep one slow endpoint from holding others up:
+// at most `maxPerEndpoint` attempts per endpoint, each bounded by `attemptTimeoutMs`.
+import { setImmediate } from 'node:timers';
+import type { Clock, TimerHandle } from '../clock.ts';
+import type { EventBus } from '../service/event-bus.ts';
+import type { AttemptOutcome, DeliveryStore, DueDelivery } from '../store/delivery-port.ts';
+import { DEFAULT_DISABLE_AFTER_MS, decideAfterAttempt } from './attempt-decision.ts';
+import { buildDeliveryHeaders } from './delivery-headers.ts';
+import { EndpointHealth } from './endpoint-health.ts';
+import { DEFAULT_RETRY_SCHEDULE_MS } from './retry-schedule.ts';
+import {
+  type AttemptResult,
+  DEFAULT_ATTEMPT_TIMEOUT_MS,
+  type WebhookSender,
+} from './webhook-sender.ts';
+
+export interface DispatcherOptions {
+  store: DeliveryStore;
+  sender: Pick<WebhookSender, 'send'>;
+  clock: Clock;
+  /** Commits wake the dispatcher at once instead of at its next timer. */
+  bus?: EventBus;
+  schedule?: readonly number[];
+  /** Uniform in [0, 1), for retry jitter; tests pass a constant. */
+  random?: () => number;
+  /** Attempts in flight at once, over all endpoints. */
+  maxInFlight?: number;
+  /** Attempts in flight at once to one endpoint. */
+  maxPerEndpoint?: number;
+  attemptTimeoutMs?: number;
+  /** How long a claim holds a delivery; must outlast an attempt. */
+  leaseMs?: number;
+  /** An endpoint failing every attempt this long is disabled. */
+  disableAfterMs?: number;
+  /** How long `stop()` waits for attempts in flight before leaving them to their leases. */
+  stopTimeoutMs?: number;
+  /** Store failures (the loop retries after `retryAfterErrorMs`). */
+  onError?: (error: unknown) => void;
+  retryAfterErrorMs?: number;
+}
+
+/** Slack between an attempt's deadline and its lease's end. */
+const LEASE_MARGIN_MS = 30_000;
+/** A delivery due but not claimable (in flight here, or its endpoint busy) is looked at again after this. */
+const RECHECK_MS = 1_000;
+
+interface Finished {
+  deliveryId: string;
+  endpointId: string;
+  outcome: AttemptOutcome;
+}
+
+export class Dispatcher {
+  private readonly store: DeliveryStore;
+  private readonly sender: Pick<WebhookSender, 'send'>;
+  private readonly clock: Clock;
+  private readonly bus: EventBus | undefined;
+  private readonly schedule: readonly number[];
+  private readonly random: () => number;
+  private readonly maxInFlight: number;
+  private readonly maxPerEndpoint: number;
+  private readonly attemptTimeoutMs: number;
+  private readonly leaseMs: number;
+  private readonly disableAfterMs: number;
+  private readonly stopTimeoutMs: number;
+  private readonly onError: (error: unknown) => void;
+  private readonly retryAfterErrorMs: number;
+
+  private readonly health = new EndpointHealth();
+  /** Claimed and not yet written back: in flight, waiting for an endpoint slot, or finished. */
+  private readonly held = new Set<string>();
+  private readonly perEndpoint = new Map<string, number>();
+  /** Claimed deliveries of endpoints at their limit, sent as their attempts finish. */
+  private readonly waiting = new Map<string, DueDelivery[]>();
+  private inFlight = 0;
+  private finished: Finished[] = [];
+
+  private running = false;
+  private stopping = false;
+  /** The running pump loop, if any. */
+  private looping: Promise<void> | null = null;
+  private pumpWanted = false;
+  private immediateQueued = false;
+  private timer: { at: number; handle: TimerHandle } | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private idleWaiters: (() => void)[] = [];
+  private drainWaiters: (() => void)[] = [];
+
+  constructor(options: DispatcherOptions) {
+    this.store = options.store;
+    this.sender = options.sender;
+    this.clock = options.clock;
+    this.bus = options.bus;
+    this.schedule = options.schedule ?? DEFAULT_RETRY_SCHEDULE_MS;
+    this.random = options.random ?? Math.random;
+    this.maxInFlight = positive(options.maxInFlight ?? 256, 'maxInFlight');
+    this.maxPerEndpoint = positive(options.maxPerEndpoint ?? 16, 'maxPerEndpoint');
+    this.attemptTimeoutMs = positive(
+      options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
+      'attemptTimeoutMs',
+    );
+    this.leaseMs = positive(options.leaseMs ?? this.attemptTimeoutMs + LEASE_MARGIN_MS, 'leaseMs');
+    this.disableAfterMs = options.disableAfterMs ?? DEFAULT_DISABLE_AFTER_MS;
+    this.stopTimeoutMs = options.stopTimeoutMs ?? this.attemptTimeoutMs + 1_000;
+    this.onError = options.onError ?? (() => {});
+    this.retryAfterErrorMs = options.retryAfterErrorMs ?? 1_000;
+  }
+
+  /** Makes deliveries leased by a previous (dead) process due again, then starts sending. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    await this.store.releaseLeases(this.clock.now());
+    this.running = true;
+    this.stopping = false;
+    this.unsubscribe = this.bus?.subscribe(() => this.wake()) ?? null;
+    this.wake();
+  }
+
+  /** Stops claiming, waits (up to `stopTimeoutMs`) for attempts in flight, writes their outcomes. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.stopping = true;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.cancelTimer();
+    // Waiting deliveries were never sent; their leases lapse and they go out after a restart.
+    for (const list of this.waiting.values()) for (const d of list) this.held.delete(d.id);
+    this.waiting.clear();
+    if (this.inFlight > 0) {
+      await new Promise<void>((resolve) => {
+        const bound = this.clock.setTimer(this.clock.now() + this.stopTimeoutMs, resolve);
+        this.drainWaiters.push(() => {
+          bound.cancel();
+          resolve();
+        });
+      });
+    }
+    await this.looping;
+    try {
+      await this.flush();
+    } catch (error) {
+      this.onError(error); // unwritten outcomes are retried from their leases after a restart
+    }
+    this.running = false;
+    this.settleIdle();
+  }
+
+  /** Something may be due: new events were committed, or a test moved the clock. */
+  wake(): void {
+    if (!this.running || this.stopping) return;
+    this.pumpWanted = true;
+    if (this.looping || this.immediateQueued) return;
+    // Deferring to the next turn gathers every attempt that finished in this one into one batch.
+    this.immediateQueued = true;
+    setImmediate(() => {
+      this.immediateQueued = false;
+      const run = this.loop().finally(() => {
+        this.looping = null;
+        if (this.pumpWanted) this.wake();
+      });
+      this.looping = run;
+    });
+  }
+
+  /** For tests: resolves once nothing is in flight, nothing is unwritten and nothing is due now. */
+  idle(): Promise<void> {
+    if (!this.running || this.stopping) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.wake();
+    });
+  }
+
+  /** Counters for metrics. */
+  stats(): { inFlight: number; waiting: number; unwritten: number } {
+    let waiting = 0;
+    for (const list of this.waiting.values()) waiting += list.length;
+    return { inFlight: this.inFlight, waiting, unwritten: this.finished.length };
+  }
+
+  private async loop(): Promise<void> {
+    try {
+      while (this.pumpWanted && !this.stopping) {
+        this.pumpWanted = false;
+        await this.flush();
+        const claimedAt = this.clock.now();
+        const claimedNew = await this.claimAndSend(claimedAt);
+        if (this.pumpWanted || this.stopping) continue;
+        await this.armTimer(claimedAt, claimedNew);
+      }
+    } catch (error) {
+      this.onError(error);
+      if (!this.stopping) this.setTimer(this.clock.now() + this.retryAfterErrorMs);
+    }
+  }
+
+  /** Writes every finished attempt's outcome in one call; lanes whose head finished move on. */
+  private async flush(): Promise<void> {
+    if (this.finished.length === 0) return;
+    const batch = this.finished;
+    this.finished = [];
+    try {
+      await this.store.recordOutcomes(
+        batch.map((f) => f.outcome),
+        this.clock.now(),
+      );
+    } catch (error) {
+      this.finished = batch.concat(this.finished);
+      throw error;
+    }
+    for (const f of batch) {
+      this.held.delete(f.deliveryId);
+      this.health.written(f.endpointId);
+    }
+  }
+
+  /** Claims what fits under the limits and starts it; returns how many new deliveries came. */
+  private async claimAndSend(now: number): Promise<number> {
+    const capacity = this.maxInFlight - this.inFlight;
+    if (capacity <= 0) return 0;
+    const busy: string[] = [];
+    for (const [id, n] of this.perEndpoint) if (n >= this.maxPerEndpoint) busy.push(id);
+    const claimed = await this.store.claimDue(now, capacity, now + this.leaseMs, busy);
+    const fresh = claimed.filter((d) => !this.held.has(d.id));
+    await this.health.refresh(
+      fresh.map((d) => d.endpointId),
+      (id) => this.store.getEndpoint(id),
+    );
+    if (this.stopping) return fresh.length; // leases lapse; sent after a restart
+    for (const d of fresh) {
+      if (!this.health.isEnabled(d.endpointId)) continue;
+      this.held.add(d.id);
+      this.enqueue(d);
+    }
+    // A full claim suggests more is due.
+    if (claimed.length >= capacity) this.pumpWanted = true;
+    return fresh.length;
+  }
+
+  private enqueue(d: DueDelivery): void {
+    if ((this.perEndpoint.get(d.endpointId) ?? 0) < this.maxPerEndpoint) {
+      void this.attempt(d);
+      return;
+    }
+    const list = this.waiting.get(d.endpointId);
+    if (list) list.push(d);
+    else this.waiting.set(d.endpointId, [d]);
+  }
+
+  private async attempt(d: DueDelivery): Promise<void> {
+    this.inFlight += 1;
+    this.perEndpoint.set(d.endpointId, (this.perEndpoint.get(d.endpointId) ?? 0) + 1);
+    try {
+      const startedAt = this.clock.now();
+      const result = await this.send(d, startedAt);
+      const outcome = decideAfterAttempt({
+        delivery: d,
+        endpoint: { failingSince: this.health.failingSince(d.endpointId) },
+        result,
+        startedAt,
+        now: this.clock.now(),
+        schedule: this.schedule,
+        random: this.random,
+        disableAfterMs: this.disableAfterMs,
+      });
+      this.health.decided(d.endpointId, outcome.endpoint);
+      this.finished.push({ deliveryId: d.id, endpointId: d.endpointId, outcome });
+    } catch (error) {
+      this.onError(error); // a bug; the lease lapses and the delivery goes again
+    } finally {
+      this.inFlight -= 1;
+      const left = (this.perEndpoint.get(d.endpointId) ?? 1) - 1;
+      if (left > 0) this.perEndpoint.set(d.endpointId, left);
+      else this.perEndpoint.delete(d.endpointId);
+      this.nextForEndpoint(d.endpointId);
+      if (this.inFlight === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
+      this.wake();
+    }
+  }
+
+  /** Frees the slot for the endpoint's next waiting delivery, unless it was just disabled. */
+  private nextForEndpoint(endpointId: string): void {
+    const list = this.waiting.get(endpointId);
+    if (!list) return;
+    if (this.stopping || !this.health.isEnabled(endpointId)) {
+      for (const d of list) this.held.delete(d.id);
+      this.waiting.delete(endpointId);
+      return;
+    }
+    const next = list.shift();
+    if (list.length === 0) this.waiting.delete(endpointId);
+    if (next) void this.attempt(next);
+  }
+
+  private async send(d: DueDelivery, now: number): Promise<AttemptResult> {
+    try {
+      const headers = buildDeliveryHeaders({
+        delivery: d,
+        attempt: d.attemptCount + 1,
+        body: d.body,
+        secrets: d.secrets,
+        now,
+      });
+      return await this.sender.send({
+        url: d.url,
+        headers,
+        body: d.body,
+        timeoutMs: this.attemptTimeoutMs,
+      });
+    } catch (error) {
+      // The sender never throws; this is signing (no live secret) or a bug, kept in the log.
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        ok: false,
+        statusCode: null,
+        latencyMs: 0,
+        responseBody: '',
+        error: { code: 'other', message },
+      };
+    }
+  }
+
+  /** Sets the one timer for the next due time, and tells idle() waiters when all is quiet. */
+  private async armTimer(claimedAt: number, claimedNew: number): Promise<void> {
+    const due = await this.store.nextDueAt();
+    const now = this.clock.now();
+    if (due === null) {
+      this.cancelTimer();
+    } else if (due > now) {
+      this.setTimer(due);
+    } else if (due > claimedAt || claimedNew > 0) {
+      // Became due since the claim, or the claim itself may have moved it: claim again.
+      this.pumpWanted = true;
+    } else {
+      // Due before the claim yet not claimed: in flight here, or its endpoint is full.
+      // Finishing attempts wake the loop; the timer is a backstop against a stuck lease.
+      this.setTimer(now + RECHECK_MS);
+    }
+    const quiet = this.inFlight === 0 && this.waiting.size === 0 && this.finished.length === 0;
+    if (quiet && !this.pumpWanted && (due === null || due > now)) this.settleIdle();
+  }
+
+  /** Moves the one timer to `at`. */
+  private setTimer(at: number): void {
+    if (this.timer?.at === at) return;
+    this.cancelTimer();
+    const handle = this.clock.setTimer(at, () => {
+      this.timer = null;
+      this.wake();
+    });
+    this.timer = { at, handle };
+  }
+
+  private cancelTimer(): void {
+    this.timer?.handle.cancel();
+    this.timer = null;
+  }
+
+  private settleIdle(): void {
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+}
+
+function positive(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}

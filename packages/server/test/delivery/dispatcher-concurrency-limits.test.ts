@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { EngineEvent } from '../../src/engine/call-state.ts';
+import { assertDeliveredInOrder, type Harness, openHarness } from './dispatcher-harness.ts';
+import { type Receiver, type ReceiverOptions, startReceiver } from './webhook-receiver.ts';
+
+describe('dispatcher: concurrency stays within its limits, outcomes are written in batches', () => {
+  let h: Harness;
+  const receivers: Receiver[] = [];
+  beforeEach(async () => {
+    h = await openHarness();
+  });
+  afterEach(async () => {
+    for (const r of receivers.splice(0)) await r.close();
+    await h.close();
+  });
+
+  async function endpointWith(behave?: ReceiverOptions['behave']) {
+    const { id, secret } = await h.addEndpoint('http://placeholder.invalid/');
+    const receiver = await startReceiver({ secret, ...(behave ? { behave } : {}) });
+    receivers.push(receiver);
+    await h.store.updateEndpoint({ ...(await h.store.getEndpoint(id))!, url: receiver.url });
+    return { id, receiver };
+  }
+
+  it('at most maxPerEndpoint per endpoint and maxInFlight in all, and both are reached', async () => {
+    let maxTotal = 0;
+    const slow = () => {
+      maxTotal = Math.max(
+        maxTotal,
+        receivers.reduce((n, r) => n + r.open, 0),
+      );
+      return { status: 200, delayMs: 15 };
+    };
+    const a = await endpointWith(slow);
+    const b = await endpointWith(slow);
+    const events: EngineEvent[] = [];
+    for (let i = 0; i < 20; i += 1) events.push(...(await h.emit(randomUUID(), 2)));
+    const dispatcher = h.dispatcher({ maxInFlight: 5, maxPerEndpoint: 3 });
+    await dispatcher.start();
+    await dispatcher.idle();
+
+    await assertDeliveredInOrder(h.store, a.id, a.receiver, events);
+    await assertDeliveredInOrder(h.store, b.id, b.receiver, events);
+    assert.equal(a.receiver.maxOpen, 3);
+    assert.equal(b.receiver.maxOpen, 3);
+    assert.equal(maxTotal, 5);
+  });
+
+  it('writes the outcomes of attempts that finish together in one recordOutcomes call', async () => {
+    const batches: number[] = [];
+    const record = h.store.recordOutcomes.bind(h.store);
+    h.store.recordOutcomes = async (outcomes, now) => {
+      batches.push(outcomes.length);
+      return record(outcomes, now);
+    };
+    const { id, receiver } = await endpointWith();
+    const events: EngineEvent[] = [];
+    for (let i = 0; i < 200; i += 1) events.push(...(await h.emit(randomUUID(), 1)));
+    const dispatcher = h.dispatcher({ maxPerEndpoint: 16 });
+    await dispatcher.start();
+    await dispatcher.idle();
+
+    await assertDeliveredInOrder(h.store, id, receiver, events);
+    assert.equal(
+      batches.reduce((n, b) => n + b, 0),
+      200,
+    );
+    assert.ok(batches.length < 100, `${batches.length} writes for 200 outcomes`);
+    assert.ok(Math.max(...batches) > 1);
+  });
+});

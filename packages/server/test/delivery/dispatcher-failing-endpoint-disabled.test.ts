@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { type Harness, openHarness } from './dispatcher-harness.ts';
+import { type Receiver, startReceiver } from './webhook-receiver.ts';
+
+describe('dispatcher: an endpoint that fails every attempt for disableAfterMs is disabled', () => {
+  let h: Harness;
+  let receiver: Receiver | undefined;
+  beforeEach(async () => {
+    h = await openHarness();
+  });
+  afterEach(async () => {
+    await receiver?.close();
+    await h.close();
+  });
+
+  it('disables it, keeps its deliveries pending, and starts a new run after re-enabling', async () => {
+    let answer = 500;
+    const { id, secret } = await h.addEndpoint('http://placeholder.invalid/');
+    receiver = await startReceiver({ secret, behave: () => ({ status: answer }) });
+    await h.store.updateEndpoint({ ...(await h.store.getEndpoint(id))!, url: receiver.url });
+    await h.emit(randomUUID(), 2);
+    const dispatcher = h.dispatcher({
+      schedule: [0, 100, 100, 100, 100, 100],
+      disableAfterMs: 250,
+    });
+    await dispatcher.start();
+    const t0 = h.clock.now();
+    await dispatcher.idle();
+    for (let i = 0; i < 5; i += 1) {
+      h.clock.advance(100);
+      await dispatcher.idle();
+    }
+
+    // Attempts at 0, 100, 200, 300; at 300 the run is 300 ms old, past 250. Nothing after.
+    assert.deepEqual(
+      receiver.requests.map((r) => [r.seq, r.attempt]),
+      [
+        [1, 1],
+        [1, 2],
+        [1, 3],
+        [1, 4],
+      ],
+    );
+    const disabled = (await h.store.getEndpoint(id))!;
+    assert.equal(disabled.enabled, false);
+    assert.equal(disabled.disabledReason, 'failing');
+    assert.equal(disabled.failingSince, t0);
+    const [head] = (await h.store.listDeliveries(id, { limit: 10 })).items;
+    assert.equal(head?.status, 'pending');
+    assert.equal(head?.nextAttemptAt, t0 + 400);
+
+    // The operator re-enables it (the API ends the failure run); the next attempt fails once
+    // more, which must start a new run rather than disable it again at once.
+    await h.store.updateEndpoint({
+      ...disabled,
+      enabled: true,
+      disabledReason: null,
+      failingSince: null,
+    });
+    await dispatcher.idle(); // the API wakes the dispatcher; it is due since 400
+    const failingAgain = (await h.store.getEndpoint(id))!;
+    assert.equal(failingAgain.enabled, true);
+    assert.equal(failingAgain.failingSince, t0 + 500);
+
+    answer = 200;
+    await h.settle(dispatcher);
+    assert.deepEqual(receiver.requests.map((r) => [r.seq, r.attempt]).slice(4), [
+      [1, 5],
+      [1, 6],
+      [2, 1],
+    ]);
+    assert.equal((await h.store.getEndpoint(id))!.failingSince, null);
+  });
+});

@@ -1,0 +1,199 @@
+// What dispatcher tests share: a delivery store with events appended as commands append them,
+// a ManualClock for schedule time, a real sender on loopback, and a way to run until settled.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { generateSecret } from '@callhook/sdk';
+import { ManualClock } from '../../src/clock.ts';
+import { Dispatcher, type DispatcherOptions } from '../../src/delivery/dispatcher.ts';
+import { TargetPolicy } from '../../src/delivery/target-policy.ts';
+import { WebhookSender } from '../../src/delivery/webhook-sender.ts';
+import type { EngineEvent } from '../../src/engine/call-state.ts';
+import { EventBus } from '../../src/service/event-bus.ts';
+import type { DeliveryStore, EndpointRecord } from '../../src/store/delivery-port.ts';
+import { FakeDeliveryStore } from '../support/fake-delivery-store.ts';
+import type { Receiver } from './webhook-receiver.ts';
+
+export interface Harness {
+  clock: ManualClock;
+  store: DeliveryStore;
+  bus: EventBus;
+  sender: WebhookSender;
+  addEndpoint(url: string): Promise<{ id: string; secret: string }>;
+  /** Appends the call's next `count` events (seq 1 is call.created) and publishes them. */
+  emit(callId: string, count: number): Promise<EngineEvent[]>;
+  /** A dispatcher on this harness, jitter off; stopped by close(). */
+  dispatcher(options?: Partial<DispatcherOptions>): Dispatcher;
+  /** Runs the dispatcher until nothing is due, moving the clock to each next due time. */
+  settle(dispatcher: Dispatcher, maxSteps?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openHarness(): Promise<Harness> {
+  // Whole seconds near real time: receivers check webhook-timestamp against their own clock.
+  const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000);
+  const store = new FakeDeliveryStore();
+  const bus = new EventBus();
+  const sender = new WebhookSender({
+    version: 'test',
+    policy: new TargetPolicy({ allowTargets: ['127.0.0.0/8'] }),
+    connectionsPerOrigin: 16,
+  });
+  const lastSeq = new Map<string, number>();
+  const dispatchers: Dispatcher[] = [];
+
+  return {
+    clock,
+    store,
+    bus,
+    sender,
+    async addEndpoint(url) {
+      const secret = generateSecret();
+      const now = clock.now();
+      const endpoint: EndpointRecord = {
+        id: randomUUID(),
+        url,
+        description: null,
+        eventTypes: null,
+        filter: null,
+        enabled: true,
+        disabledReason: null,
+        secrets: [{ secret, createdAt: now, expiresAt: null }],
+        failingSince: null,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await store.createEndpoint(endpoint);
+      return { id: endpoint.id, secret };
+    },
+    async emit(callId, count) {
+      const events: EngineEvent[] = [];
+      const from = lastSeq.get(callId) ?? 0;
+      for (let seq = from + 1; seq <= from + count; seq += 1) {
+        events.push(eventOf(callId, seq, clock.now()));
+      }
+      lastSeq.set(callId, from + count);
+      store.append(events, clock.now());
+      bus.publish(events);
+      return events;
+    },
+    dispatcher(options = {}) {
+      const dispatcher = new Dispatcher({
+        store,
+        sender,
+        clock,
+        bus,
+        random: () => 0.5,
+        onError: (error) => {
+          throw error;
+        },
+        ...options,
+      });
+      dispatchers.push(dispatcher);
+      return dispatcher;
+    },
+    async settle(dispatcher, maxSteps = 100) {
+      for (let step = 0; step < maxSteps; step += 1) {
+        await dispatcher.idle();
+        const due = await store.nextDueAt();
+        if (due === null) return;
+        clock.advance(due - clock.now());
+      }
+      throw new Error(`still not settled after ${maxSteps} steps`);
+    },
+    async close() {
+      for (const d of dispatchers) await d.stop();
+      await sender.close();
+    },
+  };
+}
+
+const THREAD = 'thread-1';
+const STREAM = 'stream-1';
+
+function eventOf(callId: string, seq: number, at: number): EngineEvent {
+  const id = randomUUID();
+  if (seq === 1) {
+    return {
+      id,
+      callId,
+      seq,
+      type: 'call.created',
+      occurredAt: at,
+      payload: {
+        eventType: 'call.created',
+        callId,
+        threadId: THREAD,
+        streamId: STREAM,
+        createdAt: at,
+      },
+    };
+  }
+  return {
+    id,
+    callId,
+    seq,
+    type: 'call.user.invited',
+    occurredAt: at,
+    payload: {
+      eventType: 'call.user.invited',
+      callId,
+      threadId: THREAD,
+      streamId: STREAM,
+      userId: `user-${seq}`,
+    },
+  };
+}
+
+/**
+ * Every event reached the receiver, per call in seq order (each seq only after the previous
+ * was answered 2xx), signed, with the event's UUID as webhook-id on every attempt and the
+ * attempts numbered on by one; and the store says delivered after exactly those attempts.
+ */
+export async function assertDeliveredInOrder(
+  store: DeliveryStore,
+  endpointId: string,
+  receiver: Receiver,
+  events: readonly EngineEvent[],
+): Promise<void> {
+  assert.deepEqual(receiver.orderViolations, []);
+  assert.deepEqual(
+    receiver.requests.filter((r) => r.signatureError !== null).map((r) => r.signatureError),
+    [],
+  );
+  for (const callId of new Set(events.map((e) => e.callId))) {
+    assert.deepEqual(
+      receiver.accepted(callId),
+      events.filter((e) => e.callId === callId).map((e) => e.seq),
+      `call ${callId} accepted in order`,
+    );
+  }
+  for (const event of events) {
+    const requests = receiver.requests.filter(
+      (r) => r.callId === event.callId && r.seq === event.seq,
+    );
+    assert.ok(requests.length > 0, `event ${event.callId}/${event.seq} arrived`);
+    assert.deepEqual(
+      requests.map((r) => r.eventId),
+      requests.map(() => event.id),
+      'webhook-id is the event UUID on every attempt',
+    );
+    // Attempts the receiver never saw (refused connections) still count.
+    const first = requests[0]!.attempt;
+    assert.deepEqual(
+      requests.map((r) => r.attempt),
+      requests.map((_, i) => first + i),
+      'callhook-attempt counts up by one',
+    );
+    assert.deepEqual(JSON.parse(requests[0]!.body), event.payload);
+    assert.equal(requests[0]!.eventType, event.type);
+  }
+  const { items } = await store.listDeliveries(endpointId, { limit: 1000 });
+  assert.equal(items.length, events.length);
+  for (const d of items) {
+    assert.equal(d.status, 'delivered', `delivery of ${d.callId}/${d.seq}`);
+    assert.equal(d.attempts.length, d.attemptCount);
+    const seen = receiver.requests.filter((r) => r.callId === d.callId && r.seq === d.seq);
+    assert.equal(seen.at(-1)?.attempt, d.attemptCount);
+    assert.equal(d.attempts.at(-1)?.statusCode, 200);
+  }
+}

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { assertDeliveredInOrder, type Harness, openHarness } from './dispatcher-harness.ts';
+import { type Receiver, type ReceiverOptions, startReceiver } from './webhook-receiver.ts';
+
+describe('dispatcher: start, wake, timers and stop', () => {
+  let h: Harness;
+  let receiver: Receiver | undefined;
+  beforeEach(async () => {
+    h = await openHarness();
+  });
+  afterEach(async () => {
+    await receiver?.close();
+    receiver = undefined;
+    await h.close();
+  });
+
+  async function endpointWith(behave?: ReceiverOptions['behave']) {
+    const { id, secret } = await h.addEndpoint('http://placeholder.invalid/');
+    receiver = await startReceiver({ secret, ...(behave ? { behave } : {}) });
+    await h.store.updateEndpoint({ ...(await h.store.getEndpoint(id))!, url: receiver.url });
+    return { id, receiver };
+  }
+
+  it('start() takes back what a dead process had leased, and sends it at once', async () => {
+    const { id, receiver } = await endpointWith();
+    const events = [...(await h.emit(randomUUID(), 2)), ...(await h.emit(randomUUID(), 1))];
+    const now = h.clock.now();
+    // A previous process claimed both lane heads for an hour, then died.
+    assert.equal((await h.store.claimDue(now, 10, now + 3_600_000)).length, 2);
+    const dispatcher = h.dispatcher();
+    await dispatcher.start();
+    await dispatcher.idle();
+    await assertDeliveredInOrder(h.store, id, receiver, events);
+  });
+
+  it('a commit on the event bus wakes it', async () => {
+    const { receiver } = await endpointWith();
+    const dispatcher = h.dispatcher();
+    await dispatcher.start();
+    await dispatcher.idle();
+    await h.emit(randomUUID(), 3); // publishes on the bus, as the call service does
+    await receiver.waitFor(() => receiver.requests.length === 3, 2_000);
+  });
+
+  it('arms one clock timer, at the earliest due time', async () => {
+    const { receiver } = await endpointWith((r) => ({ status: r.earlier < 1 ? 500 : 200 }));
+    const dispatcher = h.dispatcher({ schedule: [0, 300, 300] });
+    await dispatcher.start();
+    await h.emit(randomUUID(), 1);
+    await dispatcher.idle();
+    h.clock.advance(100);
+    await h.emit(randomUUID(), 1);
+    await dispatcher.idle();
+    // Two retries pending (due at 300 and 400); one timer.
+    assert.equal(h.clock.pendingTimers, 1);
+    h.clock.advance(200);
+    await dispatcher.idle();
+    assert.equal(receiver.requests.length, 3);
+    assert.equal(h.clock.pendingTimers, 1);
+    h.clock.advance(100);
+    await dispatcher.idle();
+    assert.equal(receiver.requests.length, 4);
+    assert.equal(h.clock.pendingTimers, 0, 'nothing due, no timer');
+  });
+
+  it('stop() lets attempts in flight finish, writes their outcomes, and claims nothing more', async () => {
+    const { id, receiver } = await endpointWith(() => ({ status: 200, delayMs: 100 }));
+    const events = await h.emit(randomUUID(), 1);
+    const dispatcher = h.dispatcher();
+    await dispatcher.start();
+    await receiver.waitFor(() => receiver.requests.length === 1);
+    await dispatcher.stop();
+    await assertDeliveredInOrder(h.store, id, receiver, events);
+
+    await h.emit(randomUUID(), 1);
+    dispatcher.wake();
+    await sleep(50);
+    assert.equal(receiver.requests.length, 1);
+    const pending = await h.store.listDeliveries(id, { status: 'pending', limit: 10 });
+    assert.equal(pending.items.length, 1);
+  });
+
+  it('stop() waits no longer than stopTimeoutMs for a hung attempt; its lease keeps it', async () => {
+    const { id, receiver } = await endpointWith(() => 'hang');
+    await h.emit(randomUUID(), 1);
+    const dispatcher = h.dispatcher({ attemptTimeoutMs: 60_000, stopTimeoutMs: 5_000 });
+    await dispatcher.start();
+    await receiver.waitFor(() => receiver.requests.length === 1);
+    let stopped = false;
+    const stopping = dispatcher.stop().then(() => {
+      stopped = true;
+    });
+    await sleep(20);
+    assert.equal(stopped, false);
+    h.clock.advance(5_000);
+    await stopping;
+    const [delivery] = (await h.store.listDeliveries(id, { limit: 10 })).items;
+    assert.equal(delivery?.status, 'pending');
+    assert.equal(delivery?.attemptCount, 0);
+    // Leased: not due again until the lease runs out or a restart releases it.
+    assert.ok(((await h.store.nextDueAt()) ?? 0) > h.clock.now());
+  });
+});

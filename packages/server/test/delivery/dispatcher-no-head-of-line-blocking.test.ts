@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { EngineEvent } from '../../src/engine/call-state.ts';
+import { type Harness, openHarness } from './dispatcher-harness.ts';
+import { type Receiver, startReceiver } from './webhook-receiver.ts';
+
+describe('dispatcher: nothing waits on an endpoint or a call that is not its own', () => {
+  let h: Harness;
+  const receivers: Receiver[] = [];
+  beforeEach(async () => {
+    h = await openHarness();
+  });
+  afterEach(async () => {
+    // Closing a hung receiver ends its attempts, so stop() does not wait for their timeout.
+    for (const r of receivers.splice(0)) await r.close();
+    await h.close();
+  });
+
+  async function endpointWith(behave?: Parameters<typeof startReceiver>[0]['behave']) {
+    const { id, secret } = await h.addEndpoint('http://placeholder.invalid/');
+    const receiver = await startReceiver({ secret, ...(behave ? { behave } : {}) });
+    receivers.push(receiver);
+    await h.store.updateEndpoint({ ...(await h.store.getEndpoint(id))!, url: receiver.url });
+    return { id, receiver };
+  }
+
+  it('endpoint A hangs forever; endpoint B gets all its deliveries promptly', async () => {
+    const a = await endpointWith(() => 'hang');
+    // A's deliveries are older, so they come first in every claim.
+    for (let i = 0; i < 30; i += 1) await h.emit(randomUUID(), 1);
+    // From here on, events go to B only (A now filters on another stream).
+    const aRecord = (await h.store.getEndpoint(a.id))!;
+    await h.store.updateEndpoint({ ...aRecord, filter: { streamId: 'another-stream' } });
+    const b = await endpointWith();
+    const bEvents: EngineEvent[] = [];
+    for (let i = 0; i < 30; i += 1) bEvents.push(...(await h.emit(randomUUID(), 3)));
+
+    const dispatcher = h.dispatcher({
+      maxInFlight: 8,
+      maxPerEndpoint: 4,
+      attemptTimeoutMs: 60_000,
+    });
+    const started = performance.now();
+    await dispatcher.start();
+    await b.receiver.waitFor(() => b.receiver.requests.length === bEvents.length, 5_000);
+    const took = performance.now() - started;
+
+    assert.ok(took < 3_000, `B took ${Math.round(took)} ms`);
+    assert.equal(a.receiver.requests.length, 4, 'A holds only its own 4 slots');
+    assert.deepEqual(b.receiver.orderViolations, []);
+    for (const callId of new Set(bEvents.map((e) => e.callId))) {
+      assert.deepEqual(b.receiver.accepted(callId), [1, 2, 3]);
+    }
+    // A's surplus claims wait in memory, but A is not claimed again while it is full.
+    await b.receiver.waitFor(
+      () => dispatcher.stats().unwritten === 0 && dispatcher.stats().inFlight === 4,
+    );
+    assert.deepEqual(dispatcher.stats(), { inFlight: 4, waiting: 4, unwritten: 0 });
+    const { items } = await h.store.listDeliveries(a.id, { limit: 100 });
+    assert.equal(items.length, 30);
+    const delivered = (await h.store.listDeliveries(b.id, { limit: 100 })).items;
+    assert.ok(delivered.every((d) => d.status === 'delivered'));
+  });
+
+  it('on one endpoint, call X always fails while calls Y and Z keep flowing', async () => {
+    const x = randomUUID();
+    const { id, receiver } = await endpointWith((r) =>
+      r.callId === x ? { status: 500 } : { status: 200 },
+    );
+    await h.emit(x, 3);
+    const flowing = [...(await h.emit(randomUUID(), 5)), ...(await h.emit(randomUUID(), 5))];
+    const dispatcher = h.dispatcher({ schedule: [0, 1000, 1000, 1000, 1000, 1000] });
+    await dispatcher.start();
+    await dispatcher.idle();
+    // Y and Z are done without the clock moving at all.
+    assert.equal(receiver.requests.filter((r) => r.callId !== x).length, 10);
+
+    for (let i = 0; i < 3; i += 1) {
+      h.clock.advance(1000);
+      // New events of Y and Z go at once while X keeps failing.
+      flowing.push(
+        ...(await h.emit(flowing[0]!.callId, 1)),
+        ...(await h.emit(flowing[5]!.callId, 1)),
+      );
+      await dispatcher.idle();
+    }
+    const xRequests = receiver.requests.filter((r) => r.callId === x);
+    assert.deepEqual(
+      xRequests.map((r) => [r.seq, r.attempt]),
+      [
+        [1, 1],
+        [1, 2],
+        [1, 3],
+        [1, 4],
+      ],
+    );
+    const others = (await h.store.listDeliveries(id, { limit: 100 })).items.filter(
+      (d) => d.callId !== x,
+    );
+    assert.equal(others.length, 16);
+    assert.ok(others.every((d) => d.status === 'delivered'));
+    assert.deepEqual(
+      receiver.orderViolations.filter((v) => !v.includes(x)),
+      [],
+    );
+    for (const callId of [flowing[0]!.callId, flowing[5]!.callId]) {
+      assert.deepEqual(receiver.accepted(callId), [1, 2, 3, 4, 5, 6, 7, 8]);
+    }
+  });
+});

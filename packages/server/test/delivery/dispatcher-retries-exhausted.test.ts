@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { type Harness, openHarness } from './dispatcher-harness.ts';
+import { type Receiver, startReceiver } from './webhook-receiver.ts';
+
+describe('dispatcher: a delivery whose retries run out is failed, and its call moves on', () => {
+  let h: Harness;
+  let receiver: Receiver | undefined;
+  beforeEach(async () => {
+    h = await openHarness();
+  });
+  afterEach(async () => {
+    await receiver?.close();
+    await h.close();
+  });
+
+  it('schedule [0, 100, 200]: three attempts of seq 2, then seq 3 goes', async () => {
+    const callId = randomUUID();
+    const { id, secret } = await h.addEndpoint('http://placeholder.invalid/');
+    receiver = await startReceiver({
+      secret,
+      behave: (r) => (r.seq === 2 ? { status: 500 } : { status: 200 }),
+    });
+    await h.store.updateEndpoint({ ...(await h.store.getEndpoint(id))!, url: receiver.url });
+    const events = await h.emit(callId, 4);
+    const dispatcher = h.dispatcher({ schedule: [0, 100, 200] });
+    await dispatcher.start();
+    await dispatcher.idle();
+    const t0 = h.clock.now();
+    assert.deepEqual(
+      receiver.requests.map((r) => [r.seq, r.attempt]),
+      [
+        [1, 1],
+        [2, 1],
+      ],
+    );
+    h.clock.advance(99);
+    await dispatcher.idle();
+    assert.equal(receiver.requests.length, 2);
+    h.clock.advance(1);
+    await dispatcher.idle();
+    h.clock.advance(200);
+    await dispatcher.idle();
+
+    assert.deepEqual(
+      receiver.requests.map((r) => [r.seq, r.attempt, r.eventId]),
+      [
+        [1, 1, events[0]!.id],
+        [2, 1, events[1]!.id],
+        [2, 2, events[1]!.id],
+        [2, 3, events[1]!.id],
+        [3, 1, events[2]!.id],
+        [4, 1, events[3]!.id],
+      ],
+    );
+    const { items } = await h.store.listDeliveries(id, { limit: 10 });
+    assert.deepEqual(
+      items.map((d) => [d.seq, d.status, d.attemptCount]),
+      [
+        [1, 'delivered', 1],
+        [2, 'failed', 3],
+        [3, 'delivered', 1],
+        [4, 'delivered', 1],
+      ],
+    );
+    assert.deepEqual(
+      items[1]!.attempts.map((a) => [a.attempt, a.startedAt - t0, a.error]),
+      [
+        [1, 0, 'HTTP 500'],
+        [2, 100, 'HTTP 500'],
+        [3, 300, 'HTTP 500'],
+      ],
+    );
+    assert.equal(await h.store.nextDueAt(), null);
+  });
+});
