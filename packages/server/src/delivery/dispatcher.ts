@@ -5,45 +5,18 @@
 // at most `maxPerEndpoint` attempts per endpoint, each bounded by `attemptTimeoutMs`.
 import { setImmediate } from 'node:timers';
 import type { Clock, TimerHandle } from '../clock.ts';
-import type { EventBus } from '../service/event-bus.ts';
 import type { AttemptOutcome, DeliveryStore, DueDelivery } from '../store/delivery-port.ts';
-import { DEFAULT_DISABLE_AFTER_MS, decideAfterAttempt } from './attempt-decision.ts';
+import { decideAfterAttempt } from './attempt-decision.ts';
 import { buildDeliveryHeaders } from './delivery-headers.ts';
-import { EndpointHealth } from './endpoint-health.ts';
-import { DEFAULT_RETRY_SCHEDULE_MS } from './retry-schedule.ts';
 import {
-  type AttemptResult,
-  DEFAULT_ATTEMPT_TIMEOUT_MS,
-  type WebhookSender,
-} from './webhook-sender.ts';
+  type DispatcherConfig,
+  type DispatcherOptions,
+  dispatcherConfig,
+} from './dispatcher-options.ts';
+import { EndpointHealth } from './endpoint-health.ts';
+import { EndpointSlots } from './endpoint-slots.ts';
+import type { AttemptResult } from './webhook-sender.ts';
 
-export interface DispatcherOptions {
-  store: DeliveryStore;
-  sender: Pick<WebhookSender, 'send'>;
-  clock: Clock;
-  /** Commits wake the dispatcher at once instead of at its next timer. */
-  bus?: EventBus;
-  schedule?: readonly number[];
-  /** Uniform in [0, 1), for retry jitter; tests pass a constant. */
-  random?: () => number;
-  /** Attempts in flight at once, over all endpoints. */
-  maxInFlight?: number;
-  /** Attempts in flight at once to one endpoint. */
-  maxPerEndpoint?: number;
-  attemptTimeoutMs?: number;
-  /** How long a claim holds a delivery; must outlast an attempt. */
-  leaseMs?: number;
-  /** An endpoint failing every attempt this long is disabled. */
-  disableAfterMs?: number;
-  /** How long `stop()` waits for attempts in flight before leaving them to their leases. */
-  stopTimeoutMs?: number;
-  /** Store failures (the loop retries after `retryAfterErrorMs`). */
-  onError?: (error: unknown) => void;
-  retryAfterErrorMs?: number;
-}
-
-/** Slack between an attempt's deadline and its lease's end. */
-const LEASE_MARGIN_MS = 30_000;
 /** A delivery due but not claimable (in flight here, or its endpoint busy) is looked at again after this. */
 const RECHECK_MS = 1_000;
 
@@ -53,28 +26,16 @@ interface Finished {
   outcome: AttemptOutcome;
 }
 
+export type { DispatcherOptions } from './dispatcher-options.ts';
+
 export class Dispatcher {
   private readonly store: DeliveryStore;
-  private readonly sender: Pick<WebhookSender, 'send'>;
   private readonly clock: Clock;
-  private readonly bus: EventBus | undefined;
-  private readonly schedule: readonly number[];
-  private readonly random: () => number;
-  private readonly maxInFlight: number;
-  private readonly maxPerEndpoint: number;
-  private readonly attemptTimeoutMs: number;
-  private readonly leaseMs: number;
-  private readonly disableAfterMs: number;
-  private readonly stopTimeoutMs: number;
-  private readonly onError: (error: unknown) => void;
-  private readonly retryAfterErrorMs: number;
-
+  private readonly config: DispatcherConfig;
   private readonly health = new EndpointHealth();
   /** Claimed and not yet written back: in flight, waiting for an endpoint slot, or finished. */
   private readonly held = new Set<string>();
-  private readonly perEndpoint = new Map<string, number>();
-  /** Claimed deliveries of endpoints at their limit, sent as their attempts finish. */
-  private readonly waiting = new Map<string, DueDelivery[]>();
+  private readonly slots: EndpointSlots;
   private inFlight = 0;
   private finished: Finished[] = [];
 
@@ -90,23 +51,10 @@ export class Dispatcher {
   private drainWaiters: (() => void)[] = [];
 
   constructor(options: DispatcherOptions) {
+    this.config = dispatcherConfig(options);
     this.store = options.store;
-    this.sender = options.sender;
     this.clock = options.clock;
-    this.bus = options.bus;
-    this.schedule = options.schedule ?? DEFAULT_RETRY_SCHEDULE_MS;
-    this.random = options.random ?? Math.random;
-    this.maxInFlight = positive(options.maxInFlight ?? 256, 'maxInFlight');
-    this.maxPerEndpoint = positive(options.maxPerEndpoint ?? 16, 'maxPerEndpoint');
-    this.attemptTimeoutMs = positive(
-      options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
-      'attemptTimeoutMs',
-    );
-    this.leaseMs = positive(options.leaseMs ?? this.attemptTimeoutMs + LEASE_MARGIN_MS, 'leaseMs');
-    this.disableAfterMs = options.disableAfterMs ?? DEFAULT_DISABLE_AFTER_MS;
-    this.stopTimeoutMs = options.stopTimeoutMs ?? this.attemptTimeoutMs + 1_000;
-    this.onError = options.onError ?? (() => {});
-    this.retryAfterErrorMs = options.retryAfterErrorMs ?? 1_000;
+    this.slots = new EndpointSlots(this.config.maxPerEndpoint);
   }
 
   /** Makes deliveries leased by a previous (dead) process due again, then starts sending. */
@@ -115,7 +63,7 @@ export class Dispatcher {
     await this.store.releaseLeases(this.clock.now());
     this.running = true;
     this.stopping = false;
-    this.unsubscribe = this.bus?.subscribe(() => this.wake()) ?? null;
+    this.unsubscribe = this.config.bus?.subscribe(() => this.wake()) ?? null;
     this.wake();
   }
 
@@ -127,11 +75,10 @@ export class Dispatcher {
     this.unsubscribe = null;
     this.cancelTimer();
     // Waiting deliveries were never sent; their leases lapse and they go out after a restart.
-    for (const list of this.waiting.values()) for (const d of list) this.held.delete(d.id);
-    this.waiting.clear();
+    for (const d of this.slots.dropWaiting()) this.held.delete(d.id);
     if (this.inFlight > 0) {
       await new Promise<void>((resolve) => {
-        const bound = this.clock.setTimer(this.clock.now() + this.stopTimeoutMs, resolve);
+        const bound = this.clock.setTimer(this.clock.now() + this.config.stopTimeoutMs, resolve);
         this.drainWaiters.push(() => {
           bound.cancel();
           resolve();
@@ -142,7 +89,7 @@ export class Dispatcher {
     try {
       await this.flush();
     } catch (error) {
-      this.onError(error); // unwritten outcomes are retried from their leases after a restart
+      this.config.onError(error); // unwritten outcomes are retried from their leases after a restart
     }
     this.running = false;
     this.settleIdle();
@@ -176,9 +123,11 @@ export class Dispatcher {
 
   /** Counters for metrics. */
   stats(): { inFlight: number; waiting: number; unwritten: number } {
-    let waiting = 0;
-    for (const list of this.waiting.values()) waiting += list.length;
-    return { inFlight: this.inFlight, waiting, unwritten: this.finished.length };
+    return {
+      inFlight: this.inFlight,
+      waiting: this.slots.waitingCount,
+      unwritten: this.finished.length,
+    };
   }
 
   private async loop(): Promise<void> {
@@ -192,8 +141,8 @@ export class Dispatcher {
         await this.armTimer(claimedAt, claimedNew);
       }
     } catch (error) {
-      this.onError(error);
-      if (!this.stopping) this.setTimer(this.clock.now() + this.retryAfterErrorMs);
+      this.config.onError(error);
+      if (!this.stopping) this.setTimer(this.clock.now() + this.config.retryAfterErrorMs);
     }
   }
 
@@ -219,11 +168,10 @@ export class Dispatcher {
 
   /** Claims what fits under the limits and starts it; returns how many new deliveries came. */
   private async claimAndSend(now: number): Promise<number> {
-    const capacity = this.maxInFlight - this.inFlight;
+    const capacity = this.config.maxInFlight - this.inFlight;
     if (capacity <= 0) return 0;
-    const busy: string[] = [];
-    for (const [id, n] of this.perEndpoint) if (n >= this.maxPerEndpoint) busy.push(id);
-    const claimed = await this.store.claimDue(now, capacity, now + this.leaseMs, busy);
+    const full = this.slots.full();
+    const claimed = await this.store.claimDue(now, capacity, now + this.config.leaseMs, full);
     const fresh = claimed.filter((d) => !this.held.has(d.id));
     await this.health.refresh(
       fresh.map((d) => d.endpointId),
@@ -233,26 +181,16 @@ export class Dispatcher {
     for (const d of fresh) {
       if (!this.health.isEnabled(d.endpointId)) continue;
       this.held.add(d.id);
-      this.enqueue(d);
+      if (this.slots.admit(d)) void this.attempt(d);
     }
     // A full claim suggests more is due.
     if (claimed.length >= capacity) this.pumpWanted = true;
     return fresh.length;
   }
 
-  private enqueue(d: DueDelivery): void {
-    if ((this.perEndpoint.get(d.endpointId) ?? 0) < this.maxPerEndpoint) {
-      void this.attempt(d);
-      return;
-    }
-    const list = this.waiting.get(d.endpointId);
-    if (list) list.push(d);
-    else this.waiting.set(d.endpointId, [d]);
-  }
-
+  /** One attempt of a delivery that holds a slot of its endpoint. */
   private async attempt(d: DueDelivery): Promise<void> {
     this.inFlight += 1;
-    this.perEndpoint.set(d.endpointId, (this.perEndpoint.get(d.endpointId) ?? 0) + 1);
     try {
       const startedAt = this.clock.now();
       const result = await this.send(d, startedAt);
@@ -262,37 +200,25 @@ export class Dispatcher {
         result,
         startedAt,
         now: this.clock.now(),
-        schedule: this.schedule,
-        random: this.random,
-        disableAfterMs: this.disableAfterMs,
+        schedule: this.config.schedule,
+        random: this.config.random,
+        disableAfterMs: this.config.disableAfterMs,
       });
       this.health.decided(d.endpointId, outcome.endpoint);
       this.finished.push({ deliveryId: d.id, endpointId: d.endpointId, outcome });
     } catch (error) {
-      this.onError(error); // a bug; the lease lapses and the delivery goes again
+      this.config.onError(error); // a bug; the lease lapses and the delivery goes again
     } finally {
       this.inFlight -= 1;
-      const left = (this.perEndpoint.get(d.endpointId) ?? 1) - 1;
-      if (left > 0) this.perEndpoint.set(d.endpointId, left);
-      else this.perEndpoint.delete(d.endpointId);
-      this.nextForEndpoint(d.endpointId);
+      // A just-disabled endpoint gets nothing more; its waiting deliveries keep their leases.
+      if (this.stopping || !this.health.isEnabled(d.endpointId)) {
+        for (const dropped of this.slots.dropWaiting(d.endpointId)) this.held.delete(dropped.id);
+      }
+      const next = this.slots.release(d.endpointId);
+      if (next) void this.attempt(next);
       if (this.inFlight === 0) for (const resolve of this.drainWaiters.splice(0)) resolve();
       this.wake();
     }
-  }
-
-  /** Frees the slot for the endpoint's next waiting delivery, unless it was just disabled. */
-  private nextForEndpoint(endpointId: string): void {
-    const list = this.waiting.get(endpointId);
-    if (!list) return;
-    if (this.stopping || !this.health.isEnabled(endpointId)) {
-      for (const d of list) this.held.delete(d.id);
-      this.waiting.delete(endpointId);
-      return;
-    }
-    const next = list.shift();
-    if (list.length === 0) this.waiting.delete(endpointId);
-    if (next) void this.attempt(next);
   }
 
   private async send(d: DueDelivery, now: number): Promise<AttemptResult> {
@@ -304,11 +230,11 @@ export class Dispatcher {
         secrets: d.secrets,
         now,
       });
-      return await this.sender.send({
+      return await this.config.sender.send({
         url: d.url,
         headers,
         body: d.body,
-        timeoutMs: this.attemptTimeoutMs,
+        timeoutMs: this.config.attemptTimeoutMs,
       });
     } catch (error) {
       // The sender never throws; this is signing (no live secret) or a bug, kept in the log.
@@ -339,7 +265,8 @@ export class Dispatcher {
       // Finishing attempts wake the loop; the timer is a backstop against a stuck lease.
       this.setTimer(now + RECHECK_MS);
     }
-    const quiet = this.inFlight === 0 && this.waiting.size === 0 && this.finished.length === 0;
+    const quiet =
+      this.inFlight === 0 && this.slots.waitingCount === 0 && this.finished.length === 0;
     if (quiet && !this.pumpWanted && (due === null || due > now)) this.settleIdle();
   }
 
@@ -362,11 +289,4 @@ export class Dispatcher {
   private settleIdle(): void {
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
-}
-
-function positive(value: number, name: string): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a positive integer, got ${value}`);
-  }
-  return value;
 }
