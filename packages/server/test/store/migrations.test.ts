@@ -10,6 +10,11 @@ import {
 } from '../../src/store/sqlite/index.ts';
 import { tempDir, tempStore } from './fixtures/temp-store.ts';
 
+const ALL_MIGRATIONS = [
+  { version: 1, name: 'calls-events-idempotency' },
+  { version: 2, name: 'endpoints-deliveries-attempts' },
+];
+
 function appliedMigrations(db: Database.Database) {
   return db.prepare('SELECT version, name FROM schema_migrations ORDER BY version').all();
 }
@@ -21,12 +26,20 @@ test('a new database file and its directory are created, and every migration app
 
   assert.ok(existsSync(path));
   assert.deepEqual(store.migration, { from: 0, to: LATEST_SCHEMA_VERSION });
-  assert.deepEqual(appliedMigrations(store.db), [{ version: 1, name: 'calls-events-idempotency' }]);
+  assert.deepEqual(appliedMigrations(store.db), ALL_MIGRATIONS);
   const tables = store.db
     .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
     .all()
     .map((r) => (r as { name: string }).name);
-  for (const table of ['calls', 'events', 'idempotency_keys', 'schema_migrations']) {
+  for (const table of [
+    'calls',
+    'events',
+    'idempotency_keys',
+    'schema_migrations',
+    'endpoints',
+    'deliveries',
+    'delivery_attempts',
+  ]) {
     assert.ok(tables.includes(table), `table ${table} exists`);
   }
 });
@@ -36,7 +49,7 @@ test('reopening applies nothing again', (t) => {
   store.closeSync();
   const again = reopen();
   assert.deepEqual(again.migration, { from: LATEST_SCHEMA_VERSION, to: LATEST_SCHEMA_VERSION });
-  assert.deepEqual(appliedMigrations(again.db), [{ version: 1, name: 'calls-events-idempotency' }]);
+  assert.deepEqual(appliedMigrations(again.db), ALL_MIGRATIONS);
 });
 
 test('the connection is in WAL mode with foreign keys on and a busy timeout', (t) => {

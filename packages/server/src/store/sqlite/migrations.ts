@@ -56,6 +56,72 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_at);
     `,
   },
+  {
+    version: 2,
+    name: 'endpoints-deliveries-attempts',
+    sql: `
+      -- Webhook subscriptions. event_types is a JSON array, NULL for every type; the filter
+      -- columns are NULL when not filtered on; secrets_json is the list of signing secrets,
+      -- newest first (an old one keeps signing until its expiresAt after a rotation).
+      CREATE TABLE endpoints (
+        id               TEXT    PRIMARY KEY,
+        url              TEXT    NOT NULL,
+        description      TEXT,
+        event_types      TEXT,
+        filter_stream_id TEXT,
+        filter_thread_id TEXT,
+        enabled          INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+        disabled_reason  TEXT    CHECK (disabled_reason IN ('manual', 'gone', 'failing')),
+        secrets_json     TEXT    NOT NULL,
+        failing_since    INTEGER,
+        created_at       INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL
+      ) STRICT;
+      -- Listing is newest first on (created_at, id).
+      CREATE INDEX endpoints_by_created ON endpoints (created_at, id);
+
+      -- The outbox: one row per (endpoint, event) to send. Rows of one (endpoint, call) form a
+      -- lane; only its head has a next_attempt_at, the rest wait with NULL (delivery-port.ts).
+      -- No foreign key to events: the outbox row is written in the event's own transaction.
+      CREATE TABLE deliveries (
+        id              TEXT    PRIMARY KEY,
+        endpoint_id     TEXT    NOT NULL REFERENCES endpoints (id) ON DELETE CASCADE,
+        event_id        TEXT    NOT NULL,
+        event_position  INTEGER NOT NULL,
+        call_id         TEXT    NOT NULL,
+        seq             INTEGER NOT NULL,
+        event_type      TEXT    NOT NULL,
+        status          TEXT    NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempt_count   INTEGER NOT NULL,
+        next_attempt_at INTEGER,
+        leased_until    INTEGER,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL
+      ) STRICT;
+      -- The due scan (claimDue, nextDueAt) reads lane heads only, in due order.
+      CREATE INDEX deliveries_due ON deliveries (next_attempt_at)
+        WHERE status = 'pending' AND next_attempt_at IS NOT NULL;
+      -- A lane's pending rows in seq order: head lookup, promotion; also the endpoint FK.
+      CREATE INDEX deliveries_by_lane ON deliveries (endpoint_id, call_id, status, seq);
+      -- An endpoint's deliveries newest first, with and without a status filter.
+      CREATE INDEX deliveries_by_endpoint_status ON deliveries (endpoint_id, status, created_at, id);
+      CREATE INDEX deliveries_by_endpoint ON deliveries (endpoint_id, created_at, id);
+
+      CREATE TABLE delivery_attempts (
+        delivery_id   TEXT    NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+        attempt       INTEGER NOT NULL,
+        started_at    INTEGER NOT NULL,
+        status_code   INTEGER,
+        latency_ms    INTEGER NOT NULL,
+        error         TEXT,
+        response_body TEXT    NOT NULL,
+        PRIMARY KEY (delivery_id, attempt)
+      ) STRICT, WITHOUT ROWID;
+
+      -- replay selects events by time.
+      CREATE INDEX events_by_occurred ON events (occurred_at);
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */
