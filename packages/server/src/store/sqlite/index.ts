@@ -2,6 +2,7 @@
 export type { MigrationResult } from './migrate.ts';
 export { LATEST_SCHEMA_VERSION } from './migrations.ts';
 export type { Decide, EventsAppendedHook, IdempotencyKey } from './run-command.ts';
+export { MAX_DELIVERY_PAGE, SqliteDeliveryStore } from './sqlite-delivery-store.ts';
 export {
   MAX_CALL_PAGE,
   openSqliteStore,

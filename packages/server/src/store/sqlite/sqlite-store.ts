@@ -20,6 +20,7 @@ import {
   type EventsAppendedHook,
 } from './run-command.ts';
 import * as sql from './sql.ts';
+import { SqliteDeliveryStore } from './sqlite-delivery-store.ts';
 import { callPageIndex, prepareStatements, type Statements } from './statements.ts';
 
 export interface SqliteStoreOptions {
@@ -40,6 +41,8 @@ export class SqliteStore implements CallStore {
   readonly db: Database.Database;
   /** What open did to the schema. */
   readonly migration: MigrationResult;
+  /** Endpoints and the delivery outbox, in the same file and on the same connection. */
+  readonly deliveries: SqliteDeliveryStore;
   private readonly st: Statements;
   private readonly hooks: EventsAppendedHook[] = [];
   private readonly command: CommandRunner;
@@ -48,6 +51,9 @@ export class SqliteStore implements CallStore {
     this.db = db;
     this.migration = migration;
     this.st = prepareStatements(db);
+    this.deliveries = new SqliteDeliveryStore(db);
+    // First hook: the outbox is written with the events, before any hook added later runs.
+    this.hooks.push(this.deliveries.outboxHook);
     this.command = createCommandRunner(db, this.st, this.hooks);
   }
 

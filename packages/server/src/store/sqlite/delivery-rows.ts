@@ -1,0 +1,177 @@
+import { randomUUID } from 'node:crypto';
+import type { CallEventType } from '@callhook/sdk';
+import type {
+  AttemptRecord,
+  DeliveryRecord,
+  DeliveryStatus,
+  DueDelivery,
+  EndpointDisabledReason,
+  EndpointFilter,
+  EndpointRecord,
+  EndpointSecret,
+} from '../delivery-port.ts';
+
+// Delivery rows as SQLite returns them, and their conversion to and from the port's values.
+// The enum-like columns are written only from the port's types (and CHECKed), so the casts
+// on the way back restore what was there.
+
+export interface EndpointRow {
+  id: string;
+  url: string;
+  description: string | null;
+  event_types: string | null;
+  filter_stream_id: string | null;
+  filter_thread_id: string | null;
+  enabled: number;
+  disabled_reason: string | null;
+  secrets_json: string;
+  failing_since: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeliveryRow {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_position: number;
+  call_id: string;
+  seq: number;
+  event_type: string;
+  status: string;
+  attempt_count: number;
+  next_attempt_at: number | null;
+  leased_until: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DueRow extends DeliveryRow {
+  url: string;
+  secrets_json: string;
+  payload_json: string;
+}
+
+export interface AttemptRow {
+  delivery_id: string;
+  attempt: number;
+  started_at: number;
+  status_code: number | null;
+  latency_ms: number;
+  error: string | null;
+  response_body: string;
+}
+
+export interface LaneHeadRow {
+  id: string;
+  seq: number;
+  leased_until: number | null;
+}
+
+/** An event as replay reads it: enough to match it against an endpoint and to queue it. */
+export interface ReplayEventRow {
+  position: number;
+  id: string;
+  call_id: string;
+  seq: number;
+  type: string;
+  stream_id: string | null;
+  thread_id: string | null;
+  occurred_at: number;
+}
+
+export function endpointParams(endpoint: EndpointRecord) {
+  return {
+    id: endpoint.id,
+    url: endpoint.url,
+    description: endpoint.description,
+    eventTypes: endpoint.eventTypes === null ? null : JSON.stringify(endpoint.eventTypes),
+    filterStreamId: endpoint.filter?.streamId ?? null,
+    filterThreadId: endpoint.filter?.threadId ?? null,
+    enabled: endpoint.enabled ? 1 : 0,
+    disabledReason: endpoint.disabledReason,
+    secretsJson: JSON.stringify(endpoint.secrets),
+    failingSince: endpoint.failingSince,
+    createdAt: endpoint.createdAt,
+    updatedAt: endpoint.updatedAt,
+  };
+}
+
+/** A filter with neither field reads back as null. */
+export function endpointOf(row: EndpointRow): EndpointRecord {
+  return {
+    id: row.id,
+    url: row.url,
+    description: row.description,
+    eventTypes: row.event_types === null ? null : (JSON.parse(row.event_types) as CallEventType[]),
+    filter: filterOf(row.filter_stream_id, row.filter_thread_id),
+    enabled: row.enabled === 1,
+    disabledReason: row.disabled_reason as EndpointDisabledReason | null,
+    secrets: JSON.parse(row.secrets_json) as EndpointSecret[],
+    failingSince: row.failing_since,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function filterOf(streamId: string | null, threadId: string | null): EndpointFilter | null {
+  if (streamId === null && threadId === null) return null;
+  const filter: EndpointFilter = {};
+  if (streamId !== null) filter.streamId = streamId;
+  if (threadId !== null) filter.threadId = threadId;
+  return filter;
+}
+
+export function deliveryOf(row: DeliveryRow): DeliveryRecord {
+  return {
+    id: row.id,
+    endpointId: row.endpoint_id,
+    eventId: row.event_id,
+    eventPosition: row.event_position,
+    callId: row.call_id,
+    seq: row.seq,
+    eventType: row.event_type as CallEventType,
+    status: row.status as DeliveryStatus,
+    attemptCount: row.attempt_count,
+    nextAttemptAt: row.next_attempt_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** Live secrets only (not expired at `now`), in the stored order: newest first. */
+export function dueDeliveryOf(row: DueRow, now: number): DueDelivery {
+  const secrets = (JSON.parse(row.secrets_json) as EndpointSecret[])
+    .filter((s) => s.expiresAt === null || s.expiresAt > now)
+    .map((s) => s.secret);
+  return { ...deliveryOf(row), url: row.url, secrets, body: row.payload_json };
+}
+
+export function attemptOf(row: AttemptRow): AttemptRecord {
+  return {
+    deliveryId: row.delivery_id,
+    attempt: row.attempt,
+    startedAt: row.started_at,
+    statusCode: row.status_code,
+    latencyMs: row.latency_ms,
+    error: row.error,
+    responseBody: row.response_body,
+  };
+}
+
+export function attemptParams(attempt: AttemptRecord) {
+  return {
+    deliveryId: attempt.deliveryId,
+    attempt: attempt.attempt,
+    startedAt: attempt.startedAt,
+    statusCode: attempt.statusCode,
+    // The column is an integer; a sub-millisecond part is noise.
+    latencyMs: Math.round(attempt.latencyMs),
+    error: attempt.error,
+    responseBody: attempt.responseBody,
+  };
+}
+
+export function newDeliveryId(): string {
+  return `dlv_${randomUUID().replaceAll('-', '')}`;
+}

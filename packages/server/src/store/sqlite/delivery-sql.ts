@@ -1,0 +1,223 @@
+// Every SQL statement of the delivery half of the SQLite adapter: endpoints, the outbox of
+// deliveries, their lanes, attempts. The schema is migration 2 in migrations.ts; statements
+// are prepared once at open (delivery-statements.ts); named parameters (@name) only.
+//
+// Lanes: the pending deliveries of one (endpoint, call). The head has a next_attempt_at, the
+// others wait with NULL; the partial index deliveries_due holds heads only, so the due scan
+// never reads waiting rows. Lanes of a disabled endpoint are parked: no head until re-enabled.
+
+// ── endpoints ────────────────────────────────────────────────────────────────────────────
+
+const ENDPOINT_COLUMNS = `id, url, description, event_types, filter_stream_id, filter_thread_id,
+  enabled, disabled_reason, secrets_json, failing_since, created_at, updated_at`;
+
+export const INSERT_ENDPOINT = `
+  INSERT INTO endpoints (${ENDPOINT_COLUMNS})
+  VALUES (@id, @url, @description, @eventTypes, @filterStreamId, @filterThreadId,
+    @enabled, @disabledReason, @secretsJson, @failingSince, @createdAt, @updatedAt)`;
+
+export const SELECT_ENDPOINT = `SELECT ${ENDPOINT_COLUMNS} FROM endpoints WHERE id = @id`;
+
+/** Newest first, after the keyset cursor (@beforeCreatedAt, @beforeId). */
+export const SELECT_ENDPOINT_PAGE = `
+  SELECT ${ENDPOINT_COLUMNS} FROM endpoints
+  WHERE (created_at, id) < (@beforeCreatedAt, @beforeId)
+  ORDER BY created_at DESC, id DESC
+  LIMIT @limit`;
+
+/** The whole record but its id and creation time. */
+export const UPDATE_ENDPOINT = `
+  UPDATE endpoints SET
+    url = @url, description = @description, event_types = @eventTypes,
+    filter_stream_id = @filterStreamId, filter_thread_id = @filterThreadId,
+    enabled = @enabled, disabled_reason = @disabledReason, secrets_json = @secretsJson,
+    failing_since = @failingSince, updated_at = @updatedAt
+  WHERE id = @id`;
+
+/** Deliveries and their attempts go with it (ON DELETE CASCADE). */
+export const DELETE_ENDPOINT = 'DELETE FROM endpoints WHERE id = @id';
+
+/** What the outbox matches events against, kept in memory (enabled-endpoints.ts). */
+export const SELECT_ENABLED_ENDPOINT_FILTERS = `
+  SELECT id, event_types, filter_stream_id, filter_thread_id FROM endpoints
+  WHERE enabled = 1 ORDER BY id`;
+
+export const SELECT_ENDPOINT_ENABLED = 'SELECT enabled FROM endpoints WHERE id = @id';
+
+/** The endpoint's share of an attempt outcome: its failure run, and maybe a disable. */
+export const APPLY_ENDPOINT_OUTCOME = `
+  UPDATE endpoints SET
+    failing_since = @failingSince,
+    enabled = CASE WHEN @disable IS NULL THEN enabled ELSE 0 END,
+    disabled_reason = COALESCE(@disable, disabled_reason),
+    updated_at = @now
+  WHERE id = @id`;
+
+// ── the outbox ───────────────────────────────────────────────────────────────────────────
+
+const DELIVERY_COLUMNS = `id, endpoint_id, event_id, event_position, call_id, seq, event_type,
+  status, attempt_count, next_attempt_at, leased_until, created_at, updated_at`;
+
+/**
+ * A new event's delivery: it heads its lane (due @now) when the lane has nothing pending,
+ * else it waits. A new event has the highest seq of its call, so waiting is its right place.
+ */
+export const INSERT_OUTBOX_DELIVERY = `
+  INSERT INTO deliveries (${DELIVERY_COLUMNS})
+  VALUES (@id, @endpointId, @eventId, @eventPosition, @callId, @seq, @eventType, 'pending', 0,
+    CASE WHEN EXISTS (
+      SELECT 1 FROM deliveries
+      WHERE endpoint_id = @endpointId AND call_id = @callId AND status = 'pending'
+    ) THEN NULL ELSE @now END,
+    NULL, @now, @now)`;
+
+/** A replayed event's delivery, waiting; the lane is settled after the whole replay. */
+export const INSERT_WAITING_DELIVERY = `
+  INSERT INTO deliveries (${DELIVERY_COLUMNS})
+  VALUES (@id, @endpointId, @eventId, @eventPosition, @callId, @seq, @eventType, 'pending', 0,
+    NULL, NULL, @now, @now)`;
+
+/**
+ * Events to replay up to @until, in (occurred_at, position) order — the order of
+ * events_by_occurred, whose entries end in the rowid — after the keyset (@afterAt,
+ * @afterPosition); the first page passes (since, 0). The range starts at @afterAt, so each
+ * page reads only its own rows.
+ */
+export const SELECT_EVENTS_TO_REPLAY = `
+  SELECT position, id, call_id, seq, type,
+    json_extract(payload_json, '$.streamId') AS stream_id,
+    json_extract(payload_json, '$.threadId') AS thread_id,
+    occurred_at
+  FROM events
+  WHERE occurred_at >= @afterAt AND occurred_at <= @until
+    AND (occurred_at > @afterAt OR position > @afterPosition)
+  ORDER BY occurred_at, position
+  LIMIT @limit`;
+
+// ── lanes ────────────────────────────────────────────────────────────────────────────────
+
+/** The lane's head (its delivery with a due time), if any. */
+export const SELECT_LANE_HEAD = `
+  SELECT id, seq, leased_until FROM deliveries
+  WHERE endpoint_id = @endpointId AND call_id = @callId AND status = 'pending'
+    AND next_attempt_at IS NOT NULL
+  ORDER BY seq, rowid
+  LIMIT 1`;
+
+/** The lane's lowest pending seq, first written first among equal seqs (replays). */
+export const SELECT_LANE_FIRST = `
+  SELECT id, seq FROM deliveries
+  WHERE endpoint_id = @endpointId AND call_id = @callId AND status = 'pending'
+  ORDER BY seq, rowid
+  LIMIT 1`;
+
+/** Makes a delivery its lane's head (@at a time) or a waiting one (@at NULL). */
+export const SET_NEXT_ATTEMPT = `
+  UPDATE deliveries SET next_attempt_at = @at, updated_at = @now WHERE id = @id`;
+
+/** Disabling an endpoint parks its lanes: no head is due, nothing is scanned. */
+export const PARK_ENDPOINT_LANES = `
+  UPDATE deliveries SET next_attempt_at = NULL, updated_at = @now
+  WHERE endpoint_id = @endpointId AND status = 'pending' AND next_attempt_at IS NOT NULL`;
+
+/** Enabling it again gives each lane without a head its first pending delivery, due @now. */
+export const RESUME_ENDPOINT_LANES = `
+  UPDATE deliveries SET next_attempt_at = @now, updated_at = @now
+  WHERE id IN (
+    SELECT (
+      SELECT first.id FROM deliveries AS first
+      WHERE first.endpoint_id = @endpointId AND first.call_id = lane.call_id
+        AND first.status = 'pending'
+      ORDER BY first.seq, first.rowid
+      LIMIT 1)
+    FROM deliveries AS lane
+    WHERE lane.endpoint_id = @endpointId AND lane.status = 'pending'
+    GROUP BY lane.call_id
+    HAVING COUNT(lane.next_attempt_at) = 0)`;
+
+// ── claiming and outcomes ────────────────────────────────────────────────────────────────
+
+/**
+ * Due, unleased lane heads of enabled endpoints not in @exclude (a JSON array), oldest due
+ * first. CROSS JOIN keeps deliveries_due as the outer loop, so the scan stops at @limit.
+ */
+export const SELECT_DUE = `
+  SELECT d.id, d.endpoint_id, d.event_id, d.event_position, d.call_id, d.seq, d.event_type,
+    d.status, d.attempt_count, d.next_attempt_at, d.leased_until, d.created_at, d.updated_at,
+    e.url, e.secrets_json, ev.payload_json
+  FROM deliveries AS d
+  CROSS JOIN endpoints AS e ON e.id = d.endpoint_id
+  CROSS JOIN events AS ev ON ev.position = d.event_position
+  WHERE d.status = 'pending' AND d.next_attempt_at IS NOT NULL AND d.next_attempt_at <= @now
+    AND (d.leased_until IS NULL OR d.leased_until <= @now)
+    AND e.enabled = 1
+    AND d.endpoint_id NOT IN (SELECT value FROM json_each(@exclude))
+  ORDER BY d.next_attempt_at
+  LIMIT @limit`;
+
+export const LEASE_DELIVERY = 'UPDATE deliveries SET leased_until = @leaseUntil WHERE id = @id';
+
+/** Earliest due time of a head of an enabled endpoint (in flight or not). */
+export const SELECT_NEXT_DUE = `
+  SELECT d.next_attempt_at AS at
+  FROM deliveries AS d
+  CROSS JOIN endpoints AS e ON e.id = d.endpoint_id
+  WHERE d.status = 'pending' AND d.next_attempt_at IS NOT NULL AND e.enabled = 1
+  ORDER BY d.next_attempt_at
+  LIMIT 1`;
+
+/**
+ * After a restart nothing is in flight: leases end, and leased heads are due at once
+ * (MIN keeps their order). Leased rows are heads, so the partial index finds them all.
+ */
+export const RELEASE_LEASES = `
+  UPDATE deliveries SET
+    leased_until = NULL, next_attempt_at = MIN(next_attempt_at, @now), updated_at = @now
+  WHERE status = 'pending' AND next_attempt_at IS NOT NULL AND leased_until IS NOT NULL`;
+
+/** A second outcome for the same attempt (a lease that ran out twice) keeps the first. */
+export const INSERT_ATTEMPT = `
+  INSERT INTO delivery_attempts
+    (delivery_id, attempt, started_at, status_code, latency_ms, error, response_body)
+  VALUES (@deliveryId, @attempt, @startedAt, @statusCode, @latencyMs, @error, @responseBody)
+  ON CONFLICT (delivery_id, attempt) DO NOTHING`;
+
+export const UPDATE_DELIVERY_OUTCOME = `
+  UPDATE deliveries SET
+    status = @status, attempt_count = MAX(attempt_count, @attempt),
+    next_attempt_at = @nextAttemptAt, leased_until = NULL, updated_at = @now
+  WHERE id = @id`;
+
+/** Manual retry: pending again, waiting until the lane is settled. */
+export const REOPEN_DELIVERY = `
+  UPDATE deliveries SET
+    status = 'pending', next_attempt_at = NULL, leased_until = NULL, updated_at = @now
+  WHERE id = @id`;
+
+// ── reading deliveries ───────────────────────────────────────────────────────────────────
+
+export const SELECT_DELIVERY = `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id = @id`;
+
+/** An endpoint's deliveries newest first, after the keyset cursor (@beforeCreatedAt, @beforeId). */
+export const SELECT_DELIVERY_PAGE = `
+  SELECT ${DELIVERY_COLUMNS} FROM deliveries
+  WHERE endpoint_id = @endpointId AND (created_at, id) < (@beforeCreatedAt, @beforeId)
+  ORDER BY created_at DESC, id DESC
+  LIMIT @limit`;
+
+/** The same with a status; its own statement so that it uses its own index. */
+export const SELECT_DELIVERY_PAGE_BY_STATUS = `
+  SELECT ${DELIVERY_COLUMNS} FROM deliveries
+  WHERE endpoint_id = @endpointId AND status = @status
+    AND (created_at, id) < (@beforeCreatedAt, @beforeId)
+  ORDER BY created_at DESC, id DESC
+  LIMIT @limit`;
+
+const ATTEMPT_COLUMNS =
+  'delivery_id, attempt, started_at, status_code, latency_ms, error, response_body';
+
+/** Attempts of the deliveries in @ids (a JSON array), in attempt order. */
+export const SELECT_ATTEMPTS_OF = `
+  SELECT ${ATTEMPT_COLUMNS} FROM delivery_attempts
+  WHERE delivery_id IN (SELECT value FROM json_each(@ids))
+  ORDER BY delivery_id, attempt`;

@@ -1,0 +1,253 @@
+import Database from 'better-sqlite3';
+import { CallhookError } from '../../errors.ts';
+import type {
+  AttemptOutcome,
+  AttemptRecord,
+  DeliveryRecord,
+  DeliveryStatus,
+  DeliveryStore,
+  DueDelivery,
+  EndpointRecord,
+  Page,
+} from '../delivery-port.ts';
+import { claimDue, recordOutcomes } from './claims-and-outcomes.ts';
+import { setEndpointLanesEnabled } from './delivery-lanes.ts';
+import {
+  attemptOf,
+  type DeliveryRow,
+  deliveryOf,
+  endpointOf,
+  endpointParams,
+} from './delivery-rows.ts';
+import { type DeliveryStatements, prepareDeliveryStatements } from './delivery-statements.ts';
+import { EnabledEndpoints } from './enabled-endpoints.ts';
+import { createOutboxHook } from './outbox.ts';
+import { decodePageCursor, encodePageCursor } from './page-cursor.ts';
+import { replay, retryDelivery } from './retry-and-replay.ts';
+import type { EventsAppendedHook } from './run-command.ts';
+
+export const MAX_DELIVERY_PAGE = 500;
+
+type WithAttempts = DeliveryRecord & { attempts: AttemptRecord[] };
+
+/**
+ * The delivery half of the embedded store, on the connection (and in the file) of the call
+ * store: `SqliteStore.deliveries`. Its outbox hook runs in every command's transaction.
+ */
+export class SqliteDeliveryStore implements DeliveryStore {
+  /** Writes the deliveries of appended events; SqliteStore registers it first, at open. */
+  readonly outboxHook: EventsAppendedHook;
+  private readonly st: DeliveryStatements;
+  private readonly enabled: EnabledEndpoints;
+  private readonly tx: {
+    claimDue: (
+      now: number,
+      limit: number,
+      until: number,
+      exclude: readonly string[],
+    ) => DueDelivery[];
+    recordOutcomes: (
+      outcomes: readonly AttemptOutcome[],
+      now: number,
+    ) => { disabledEndpoint: boolean };
+    updateEndpoint: (endpoint: EndpointRecord) => void;
+    retryDelivery: (id: string, now: number) => DeliveryRecord | undefined;
+    replay: (endpointId: string, since: number, until: number, now: number) => number;
+  };
+
+  constructor(db: Database.Database) {
+    const st = prepareDeliveryStatements(db);
+    this.st = st;
+    this.enabled = new EnabledEndpoints(st);
+    this.outboxHook = createOutboxHook(st, this.enabled);
+    // IMMEDIATE: take the write lock before reading what is about to be changed.
+    const immediate = <A extends unknown[], R>(fn: (...args: A) => R) => {
+      const t = db.transaction(fn);
+      return (...args: A): R => t.immediate(...args);
+    };
+    this.tx = {
+      claimDue: immediate((now: number, limit: number, until: number, exclude: readonly string[]) =>
+        claimDue(st, now, limit, until, exclude),
+      ),
+      recordOutcomes: immediate((outcomes: readonly AttemptOutcome[], now: number) =>
+        recordOutcomes(st, outcomes, now),
+      ),
+      updateEndpoint: immediate((endpoint: EndpointRecord) => {
+        const before = st.selectEndpoint.get({ id: endpoint.id });
+        if (!before) throw notFound('endpoint', endpoint.id);
+        st.updateEndpoint.run(endpointParams(endpoint));
+        if ((before.enabled === 1) !== endpoint.enabled) {
+          setEndpointLanesEnabled(st, endpoint.id, endpoint.enabled, endpoint.updatedAt);
+        }
+      }),
+      retryDelivery: immediate((id: string, now: number) => retryDelivery(st, id, now)),
+      replay: immediate((endpointId: string, since: number, until: number, now: number) =>
+        replay(st, endpointId, since, until, now),
+      ),
+    };
+  }
+
+  async createEndpoint(endpoint: EndpointRecord): Promise<void> {
+    try {
+      this.st.insertEndpoint.run(endpointParams(endpoint));
+    } catch (error) {
+      if (error instanceof Database.SqliteError && error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') {
+        throw new CallhookError('conflict', `endpoint ${endpoint.id} exists already`, {
+          endpointId: endpoint.id,
+        });
+      }
+      throw error;
+    } finally {
+      this.enabled.invalidate();
+    }
+  }
+
+  async getEndpoint(id: string): Promise<EndpointRecord | undefined> {
+    const row = this.st.selectEndpoint.get({ id });
+    return row ? endpointOf(row) : undefined;
+  }
+
+  async listEndpoints(query: { limit: number; cursor?: string }): Promise<Page<EndpointRecord>> {
+    checkLimit(query.limit);
+    const before = decodePageCursor(query.cursor);
+    const rows = this.st.selectEndpointPage.all({
+      beforeCreatedAt: before.createdAt,
+      beforeId: before.id,
+      limit: query.limit + 1,
+    });
+    return pageOf(rows, query.limit, endpointOf);
+  }
+
+  /** Enabling or disabling also resumes or parks the endpoint's lanes, in the same transaction. */
+  async updateEndpoint(endpoint: EndpointRecord): Promise<void> {
+    try {
+      this.tx.updateEndpoint(endpoint);
+    } finally {
+      this.enabled.invalidate();
+    }
+  }
+
+  async deleteEndpoint(id: string): Promise<boolean> {
+    try {
+      return this.st.deleteEndpoint.run({ id }).changes > 0;
+    } finally {
+      this.enabled.invalidate();
+    }
+  }
+
+  async listDeliveries(
+    endpointId: string,
+    query: { status?: DeliveryStatus; limit: number; cursor?: string },
+  ): Promise<Page<WithAttempts>> {
+    checkLimit(query.limit);
+    const before = decodePageCursor(query.cursor);
+    const params = {
+      endpointId,
+      status: query.status,
+      beforeCreatedAt: before.createdAt,
+      beforeId: before.id,
+      limit: query.limit + 1,
+    };
+    const rows =
+      query.status === undefined
+        ? this.st.selectDeliveryPage.all(params)
+        : this.st.selectDeliveryPageByStatus.all(params);
+    const page = pageOf(rows, query.limit, (row) => row);
+    return { items: this.withAttempts(page.items), nextCursor: page.nextCursor };
+  }
+
+  async getDelivery(id: string): Promise<WithAttempts | undefined> {
+    const row = this.st.selectDelivery.get({ id });
+    return row ? this.withAttempts([row])[0] : undefined;
+  }
+
+  async claimDue(
+    now: number,
+    limit: number,
+    leaseUntil: number,
+    excludeEndpointIds: readonly string[] = [],
+  ): Promise<DueDelivery[]> {
+    if (!Number.isSafeInteger(limit) || limit < 1) {
+      throw new RangeError(`claimDue: limit must be a positive integer, got ${limit}`);
+    }
+    if (!(leaseUntil > now)) {
+      throw new RangeError(`claimDue: leaseUntil (${leaseUntil}) must be after now (${now})`);
+    }
+    return this.tx.claimDue(now, limit, leaseUntil, excludeEndpointIds);
+  }
+
+  async recordOutcomes(outcomes: readonly AttemptOutcome[], now: number): Promise<void> {
+    if (outcomes.length === 0) return;
+    const { disabledEndpoint } = this.tx.recordOutcomes(outcomes, now);
+    if (disabledEndpoint) this.enabled.invalidate();
+  }
+
+  async nextDueAt(): Promise<number | null> {
+    return this.st.selectNextDue.get()?.at ?? null;
+  }
+
+  async releaseLeases(now: number): Promise<number> {
+    return this.st.releaseLeases.run({ now }).changes;
+  }
+
+  /** A delivered delivery is refused (`conflict`): replay sends an event again. */
+  async retryDelivery(id: string, now: number): Promise<DeliveryRecord | undefined> {
+    return this.tx.retryDelivery(id, now);
+  }
+
+  /** Throws `not_found` for an unknown endpoint, `validation_error` for since > until. */
+  async replay(endpointId: string, since: number, until: number, now: number): Promise<number> {
+    if (!Number.isSafeInteger(since) || !Number.isSafeInteger(until) || since > until) {
+      throw new CallhookError('validation_error', 'replay needs integer times with since ≤ until', {
+        since,
+        until,
+      });
+    }
+    return this.tx.replay(endpointId, since, until, now);
+  }
+
+  /** Attaches to each delivery its attempts, read in one statement. */
+  private withAttempts(rows: readonly DeliveryRow[]): WithAttempts[] {
+    const attempts = new Map<string, AttemptRecord[]>();
+    if (rows.length > 0) {
+      const ids = JSON.stringify(rows.map((r) => r.id));
+      for (const row of this.st.selectAttemptsOf.all({ ids })) {
+        const list = attempts.get(row.delivery_id);
+        if (list) list.push(attemptOf(row));
+        else attempts.set(row.delivery_id, [attemptOf(row)]);
+      }
+    }
+    return rows.map((row) => ({ ...deliveryOf(row), attempts: attempts.get(row.id) ?? [] }));
+  }
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DELIVERY_PAGE) {
+    throw new CallhookError(
+      'validation_error',
+      `limit must be an integer from 1 to ${MAX_DELIVERY_PAGE}`,
+      { limit },
+    );
+  }
+}
+
+/** One row more than asked was read: it tells whether there is a next page. */
+function pageOf<R extends { created_at: number; id: string }, T>(
+  rows: readonly R[],
+  limit: number,
+  map: (row: R) => T,
+): Page<T> {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(map),
+    nextCursor:
+      rows.length > limit && last
+        ? encodePageCursor({ createdAt: last.created_at, id: last.id })
+        : null,
+  };
+}
+
+function notFound(what: string, id: string): CallhookError {
+  return new CallhookError('not_found', `${what} ${id} does not exist`, { id });
+}
