@@ -47,7 +47,7 @@ describe('dispatcher: an endpoint that fails every attempt for disableAfterMs is
     assert.equal(disabled.enabled, false);
     assert.equal(disabled.disabledReason, 'failing');
     assert.equal(disabled.failingSince, t0);
-    const [head] = (await h.store.listDeliveries(id, { limit: 10 })).items;
+    const [head] = await h.deliveries(id);
     assert.equal(head?.status, 'pending');
     assert.equal(head?.nextAttemptAt, t0 + 400);
 

@@ -9,9 +9,17 @@ import { TargetPolicy } from '../../src/delivery/target-policy.ts';
 import { WebhookSender } from '../../src/delivery/webhook-sender.ts';
 import type { EngineEvent } from '../../src/engine/call-state.ts';
 import { EventBus } from '../../src/service/event-bus.ts';
-import type { DeliveryStore, EndpointRecord } from '../../src/store/delivery-port.ts';
+import type {
+  AttemptRecord,
+  DeliveryRecord,
+  DeliveryStatus,
+  DeliveryStore,
+  EndpointRecord,
+} from '../../src/store/delivery-port.ts';
 import { FakeDeliveryStore } from '../support/fake-delivery-store.ts';
 import type { Receiver } from './webhook-receiver.ts';
+
+export type DeliveryWithAttempts = DeliveryRecord & { attempts: AttemptRecord[] };
 
 export interface Harness {
   clock: ManualClock;
@@ -23,6 +31,8 @@ export interface Harness {
   emit(callId: string, count: number): Promise<EngineEvent[]>;
   /** A dispatcher on this harness, jitter off; stopped by close(). */
   dispatcher(options?: Partial<DispatcherOptions>): Dispatcher;
+  /** The endpoint's deliveries in event order, each with its attempts in order. */
+  deliveries(endpointId: string, status?: DeliveryStatus): Promise<DeliveryWithAttempts[]>;
   /** Runs the dispatcher until nothing is due, moving the clock to each next due time. */
   settle(dispatcher: Dispatcher, maxSteps?: number): Promise<void>;
   close(): Promise<void>;
@@ -76,6 +86,7 @@ export async function openHarness(): Promise<Harness> {
       bus.publish(events);
       return events;
     },
+    deliveries: (endpointId, status) => listAll(store, endpointId, status),
     dispatcher(options = {}) {
       const dispatcher = new Dispatcher({
         store,
@@ -105,6 +116,26 @@ export async function openHarness(): Promise<Harness> {
       await sender.close();
     },
   };
+}
+
+async function listAll(
+  store: DeliveryStore,
+  endpointId: string,
+  status?: DeliveryStatus,
+): Promise<DeliveryWithAttempts[]> {
+  const all: DeliveryWithAttempts[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listDeliveries(endpointId, {
+      limit: 100,
+      ...(status ? { status } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
+    all.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  for (const d of all) d.attempts.sort((a, b) => a.attempt - b.attempt);
+  return all.sort((a, b) => a.eventPosition - b.eventPosition);
 }
 
 const THREAD = 'thread-1';
@@ -187,7 +218,7 @@ export async function assertDeliveredInOrder(
     assert.deepEqual(JSON.parse(requests[0]!.body), event.payload);
     assert.equal(requests[0]!.eventType, event.type);
   }
-  const { items } = await store.listDeliveries(endpointId, { limit: 1000 });
+  const items = await listAll(store, endpointId);
   assert.equal(items.length, events.length);
   for (const d of items) {
     assert.equal(d.status, 'delivered', `delivery of ${d.callId}/${d.seq}`);

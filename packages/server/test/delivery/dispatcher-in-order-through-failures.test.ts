@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { EngineEvent } from '../../src/engine/call-state.ts';
-import { assertDeliveredInOrder, type Harness, openHarness } from './dispatcher-harness.ts';
+import {
+  assertDeliveredInOrder,
+  type DeliveryWithAttempts,
+  type Harness,
+  openHarness,
+} from './dispatcher-harness.ts';
 import { closedPort } from './loopback-server.ts';
 import { type Receiver, type Reply, startReceiver } from './webhook-receiver.ts';
 
@@ -35,7 +40,7 @@ describe('dispatcher: every event arrives, in seq order per call, through a misb
     failFirst: number,
     failure: Reply,
     options: { attemptTimeoutMs?: number } = {},
-  ): Promise<void> {
+  ): Promise<DeliveryWithAttempts> {
     const { id, secret } = await h.addEndpoint('http://placeholder.invalid/');
     const started = await startReceiver({
       secret,
@@ -53,17 +58,17 @@ describe('dispatcher: every event arrives, in seq order per call, through a misb
       const attempts = started.requests.filter((r) => r.eventId === event.id);
       assert.equal(attempts.length, failFirst + 1, `attempts of ${event.callId}/${event.seq}`);
     }
+    return (await h.deliveries(id))[0]!;
   }
 
   it('answers 500 to the first two attempts of each event', async () => {
-    await deliverThrough(2, { status: 500, body: 'try later' });
+    const first = await deliverThrough(2, { status: 500, body: 'try later' });
     assert.deepEqual(
       receiver!.requests.filter((r) => r.seq === 1).map((r) => r.attempt),
       [1, 1, 1, 2, 2, 2, 3, 3, 3],
     );
-    const { items } = await h.store.listDeliveries((await firstEndpointId(h))!, { limit: 100 });
     assert.deepEqual(
-      items[0]!.attempts.map((a) => [a.statusCode, a.error, a.responseBody]),
+      first.attempts.map((a) => [a.statusCode, a.error, a.responseBody]),
       [
         [500, 'HTTP 500', 'try later'],
         [500, 'HTTP 500', 'try later'],
@@ -73,15 +78,13 @@ describe('dispatcher: every event arrives, in seq order per call, through a misb
   });
 
   it('never answers the first attempt (attempt timeout)', async () => {
-    await deliverThrough(1, 'hang', { attemptTimeoutMs: 100 });
-    const { items } = await h.store.listDeliveries((await firstEndpointId(h))!, { limit: 100 });
-    assert.match(items[0]!.attempts[0]!.error ?? '', /^timeout: /);
+    const first = await deliverThrough(1, 'hang', { attemptTimeoutMs: 100 });
+    assert.match(first.attempts[0]!.error ?? '', /^timeout: /);
   });
 
   it('resets the connection on the first three attempts', async () => {
-    await deliverThrough(3, 'reset');
-    const { items } = await h.store.listDeliveries((await firstEndpointId(h))!, { limit: 100 });
-    assert.match(items[0]!.attempts[0]!.error ?? '', /^connection_reset: /);
+    const first = await deliverThrough(3, 'reset');
+    assert.match(first.attempts[0]!.error ?? '', /^connection_reset: /);
   });
 
   it('is down (connection refused) for a while, then up on the same port', async () => {
@@ -97,8 +100,7 @@ describe('dispatcher: every event arrives, in seq order per call, through a misb
     await dispatcher.idle();
 
     // Three refused attempts on each call's head, and nothing past the heads.
-    const { items: down } = await h.store.listDeliveries(id, { limit: 100 });
-    for (const d of down) {
+    for (const d of await h.deliveries(id)) {
       if (d.seq === 1) {
         assert.equal(d.attemptCount, 3);
         assert.match(d.attempts[0]!.error ?? '', /^connect_refused: /);
@@ -114,7 +116,3 @@ describe('dispatcher: every event arrives, in seq order per call, through a misb
     for (const r of receiver.requests) assert.equal(r.attempt, r.seq === 1 ? 4 : 1);
   });
 });
-
-async function firstEndpointId(h: Harness): Promise<string | undefined> {
-  return (await h.store.listEndpoints({ limit: 1 })).items[0]?.id;
-}

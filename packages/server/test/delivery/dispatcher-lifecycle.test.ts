@@ -79,8 +79,7 @@ describe('dispatcher: start, wake, timers and stop', () => {
     dispatcher.wake();
     await sleep(50);
     assert.equal(receiver.requests.length, 1);
-    const pending = await h.store.listDeliveries(id, { status: 'pending', limit: 10 });
-    assert.equal(pending.items.length, 1);
+    assert.equal((await h.deliveries(id, 'pending')).length, 1);
   });
 
   it('stop() waits no longer than stopTimeoutMs for a hung attempt; its lease keeps it', async () => {
@@ -97,7 +96,7 @@ describe('dispatcher: start, wake, timers and stop', () => {
     assert.equal(stopped, false);
     h.clock.advance(5_000);
     await stopping;
-    const [delivery] = (await h.store.listDeliveries(id, { limit: 10 })).items;
+    const [delivery] = await h.deliveries(id);
     assert.equal(delivery?.status, 'pending');
     assert.equal(delivery?.attemptCount, 0);
     // Leased: not due again until the lease runs out or a restart releases it.

@@ -57,10 +57,8 @@ describe('dispatcher: nothing waits on an endpoint or a call that is not its own
       () => dispatcher.stats().unwritten === 0 && dispatcher.stats().inFlight === 4,
     );
     assert.deepEqual(dispatcher.stats(), { inFlight: 4, waiting: 4, unwritten: 0 });
-    const { items } = await h.store.listDeliveries(a.id, { limit: 100 });
-    assert.equal(items.length, 30);
-    const delivered = (await h.store.listDeliveries(b.id, { limit: 100 })).items;
-    assert.ok(delivered.every((d) => d.status === 'delivered'));
+    assert.equal((await h.deliveries(a.id)).length, 30);
+    assert.ok((await h.deliveries(b.id)).every((d) => d.status === 'delivered'));
   });
 
   it('on one endpoint, call X always fails while calls Y and Z keep flowing', async () => {
@@ -95,9 +93,7 @@ describe('dispatcher: nothing waits on an endpoint or a call that is not its own
         [1, 4],
       ],
     );
-    const others = (await h.store.listDeliveries(id, { limit: 100 })).items.filter(
-      (d) => d.callId !== x,
-    );
+    const others = (await h.deliveries(id)).filter((d) => d.callId !== x);
     assert.equal(others.length, 16);
     assert.ok(others.every((d) => d.status === 'delivered'));
     assert.deepEqual(

@@ -54,7 +54,7 @@ describe('dispatcher: a delivery whose retries run out is failed, and its call m
         [4, 1, events[3]!.id],
       ],
     );
-    const { items } = await h.store.listDeliveries(id, { limit: 10 });
+    const items = await h.deliveries(id);
     assert.deepEqual(
       items.map((d) => [d.seq, d.status, d.attemptCount]),
       [

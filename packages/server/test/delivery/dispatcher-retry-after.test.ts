@@ -43,9 +43,9 @@ describe('dispatcher: 429 and 503 with Retry-After delay the next attempt by tha
       assert.equal(receiver.requests.length, 3, 'the retry, then the call’s next event');
       assert.equal(receiver.requests[1]!.timestamp, Math.floor((firstAt + 30_000) / 1000));
       await assertDeliveredInOrder(h.store, id, receiver, events);
-      const delivery = (await h.store.listDeliveries(id, { limit: 10 })).items[0]!;
+      const [delivery] = await h.deliveries(id);
       assert.deepEqual(
-        delivery.attempts.map((a) => [a.startedAt - firstAt, a.statusCode]),
+        delivery!.attempts.map((a) => [a.startedAt - firstAt, a.statusCode]),
         [
           [0, status],
           [30_000, 200],

@@ -27,11 +27,12 @@ export class FakeDeliveryStore implements DeliveryStore {
   private order = 0;
   private position = 0;
 
-  /** What the outbox hook does in a command's transaction: one delivery per subscribed endpoint. */
+  /** What the outbox does in a command's transaction: a delivery per enabled, subscribed endpoint. */
   append(events: readonly EngineEvent[], now: number): void {
     for (const event of events) {
       this.position += 1;
       for (const endpoint of this.endpoints.values()) {
+        if (!endpoint.enabled) continue;
         if (endpoint.eventTypes && !endpoint.eventTypes.includes(event.type)) continue;
         const { streamId, threadId } = endpoint.filter ?? {};
         if (streamId !== undefined && streamId !== event.payload.streamId) continue;
@@ -86,14 +87,15 @@ export class FakeDeliveryStore implements DeliveryStore {
 
   async listDeliveries(
     endpointId: string,
-    query: { status?: DeliveryStatus; limit: number },
+    query: { status?: DeliveryStatus; limit: number; cursor?: string },
   ): Promise<Page<DeliveryRecord & { attempts: AttemptRecord[] }>> {
-    const items = [...this.deliveries.values()]
+    const from = Number(query.cursor ?? 0);
+    const all = [...this.deliveries.values()]
       .filter((d) => d.endpointId === endpointId && (!query.status || d.status === query.status))
-      .sort((a, b) => a.order - b.order)
-      .slice(0, query.limit)
-      .map((d) => this.view(d));
-    return { items, nextCursor: null };
+      .sort((a, b) => a.order - b.order);
+    const items = all.slice(from, from + query.limit).map((d) => this.view(d));
+    const more = from + query.limit < all.length;
+    return { items, nextCursor: more ? String(from + query.limit) : null };
   }
 
   async getDelivery(
