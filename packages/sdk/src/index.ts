@@ -1,7 +1,9 @@
 // @callhook/sdk — the event contract of callhook, and the tools a bot needs to receive it.
+export * from './events/asyncapi.ts';
 export * from './events/dtmf.ts';
 export { EVENT_EXAMPLES } from './events/examples.ts';
 export * from './events/identifiers.ts';
+export * from './events/json-schema.ts';
 export * from './events/parse.ts';
 export * from './events/schemas.ts';
 export {
