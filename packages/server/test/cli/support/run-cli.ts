@@ -1,0 +1,89 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+// Runs the `callhook` CLI from source in a child process, as a user would run it.
+
+const CLI = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
+
+/** The environment of a CLI run, without the caller's CALLHOOK_* settings leaking in. */
+function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !name.startsWith('CALLHOOK_')),
+  );
+  return { ...clean, ...env };
+}
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one command to completion. */
+export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const cli = startCli(args, env);
+  const { code } = await cli.exited;
+  return { code, stdout: cli.stdout(), stderr: cli.stderr() };
+}
+
+export interface RunningCli {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Resolves once stdout matches, with the match; rejects if the process exits or time runs out. */
+  waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts a long-running command (`listen`). */
+export function startCli(args: string[], env: Record<string, string> = {}): RunningCli {
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', CLI, ...args], {
+    env: cliEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => {
+    out += d;
+  });
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    err += d;
+  });
+  const exited = once(child, 'exit').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
+  let gone = false;
+  void exited.then(() => {
+    gone = true;
+  });
+
+  const waitForOutput = (pattern: RegExp, timeoutMs = 15_000) =>
+    new Promise<RegExpMatchArray>((resolve, reject) => {
+      const check = () => {
+        const match = out.match(pattern);
+        if (match) {
+          done();
+          resolve(match);
+        } else if (gone) {
+          done();
+          reject(new Error(`callhook exited before printing ${pattern}:\n${out}\n${err}`));
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`no ${pattern} within ${timeoutMs} ms:\n${out}\n${err}`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        child.stdout!.off('data', check);
+      };
+      child.stdout!.on('data', check);
+      // The exit may come without more output; look again when it does.
+      void exited.then(check);
+      check();
+    });
+
+  return { child, stdout: () => out, stderr: () => err, waitForOutput, exited };
+}
