@@ -8,12 +8,15 @@ import {
 import { Registry } from 'prom-client';
 import type { Clock } from '../clock.ts';
 import type { CallService } from '../service/call-service.ts';
+import type { EndpointService } from '../service/endpoint-service.ts';
 import type { CallStore } from '../store/port.ts';
 import { registerBearerAuth, type TokenVerifier } from './bearer-auth.ts';
 import { frameworkErrors, registerErrorHandlers } from './error-handler.ts';
 import { createApiMetrics } from './metrics.ts';
 import { callCommandRoutes } from './routes/call-commands.ts';
 import { callRoutes } from './routes/calls.ts';
+import { deliveryRoutes } from './routes/deliveries.ts';
+import { endpointRoutes } from './routes/endpoints.ts';
 import { eventStreamRoutes } from './routes/event-stream.ts';
 import { eventRoutes } from './routes/events.ts';
 import { operationRoutes } from './routes/operations.ts';
@@ -32,6 +35,8 @@ export interface AppOptions {
   heartbeatMs?: number;
   /** Where metrics are registered. Default: a new registry per app. */
   metricsRegistry?: Registry;
+  /** Webhook endpoints and deliveries; their routes are served only when given. */
+  endpoints?: EndpointService;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
@@ -91,6 +96,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
   });
   await app.register(operationRoutes, deps);
+  if (options.endpoints) {
+    await app.register(endpointRoutes, { endpoints: options.endpoints });
+    await app.register(deliveryRoutes, { endpoints: options.endpoints });
+  }
   return app;
 }
 
