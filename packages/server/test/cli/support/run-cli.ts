@@ -31,8 +31,12 @@ export interface RunningCli {
   child: ChildProcess;
   stdout: () => string;
   stderr: () => string;
-  /** Resolves once stdout matches, with the match; rejects if the process exits or time runs out. */
-  waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
+  /** Resolves once stdout (or stderr) matches, with the match; rejects on exit or timeout. */
+  waitForOutput: (
+    pattern: RegExp,
+    timeoutMs?: number,
+    stream?: 'stdout' | 'stderr',
+  ) => Promise<RegExpMatchArray>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -59,10 +63,15 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
     gone = true;
   });
 
-  const waitForOutput = (pattern: RegExp, timeoutMs = 15_000) =>
+  const waitForOutput = (
+    pattern: RegExp,
+    timeoutMs = 15_000,
+    stream: 'stdout' | 'stderr' = 'stdout',
+  ) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
+      const source = child[stream]!;
       const check = () => {
-        const match = out.match(pattern);
+        const match = (stream === 'stdout' ? out : err).match(pattern);
         if (match) {
           done();
           resolve(match);
@@ -77,9 +86,9 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);
-        child.stdout!.off('data', check);
+        source.off('data', check);
       };
-      child.stdout!.on('data', check);
+      source.on('data', check);
       // The exit may come without more output; look again when it does.
       void exited.then(check);
       check();
