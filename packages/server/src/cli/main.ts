@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { VERSION } from '../version.ts';
 import { registerListenCommand } from './listen-command.ts';
 import { registerServeCommand } from './serve-command.ts';
+import { registerSimulateCommand } from './simulate-command.ts';
 import { registerTriggerCommand } from './trigger-command.ts';
 
 /** The `callhook` command line: each subcommand registers itself from its own file. */
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .configureHelp({ sortSubcommands: true });
   registerServeCommand(program);
+  registerSimulateCommand(program);
   registerListenCommand(program);
   registerTriggerCommand(program);
   return program;
