@@ -5,7 +5,9 @@ import type { EngineEvent } from '../../src/engine/call-state.ts';
 import { assertDeliveredInOrder, type Harness, openHarness } from './dispatcher-harness.ts';
 import { type Receiver, type ReceiverOptions, startReceiver } from './webhook-receiver.ts';
 
-describe('dispatcher: concurrency stays within its limits, outcomes are written in batches', () => {
+describe('dispatcher: concurrency stays within its limits, outcomes are written in batches', {
+  timeout: 30_000,
+}, () => {
   let h: Harness;
   const receivers: Receiver[] = [];
   beforeEach(async () => {
@@ -33,18 +35,23 @@ describe('dispatcher: concurrency stays within its limits, outcomes are written 
       );
       return { status: 200, delayMs: 15 };
     };
+    // A's lanes are all older than B's, so every early claim is all A: only the limit holds it.
     const a = await endpointWith(slow);
+    const aEvents: EngineEvent[] = [];
+    for (let i = 0; i < 20; i += 1) aEvents.push(...(await h.emit(randomUUID(), 2)));
+    const aRecord = (await h.store.getEndpoint(a.id))!;
+    await h.store.updateEndpoint({ ...aRecord, filter: { streamId: 'another-stream' } });
     const b = await endpointWith(slow);
-    const events: EngineEvent[] = [];
-    for (let i = 0; i < 20; i += 1) events.push(...(await h.emit(randomUUID(), 2)));
+    const bEvents: EngineEvent[] = [];
+    for (let i = 0; i < 20; i += 1) bEvents.push(...(await h.emit(randomUUID(), 2)));
     const dispatcher = h.dispatcher({ maxInFlight: 5, maxPerEndpoint: 3 });
     await dispatcher.start();
     await dispatcher.idle();
 
-    await assertDeliveredInOrder(h.store, a.id, a.receiver, events);
-    await assertDeliveredInOrder(h.store, b.id, b.receiver, events);
+    await assertDeliveredInOrder(h.store, a.id, a.receiver, aEvents);
+    await assertDeliveredInOrder(h.store, b.id, b.receiver, bEvents);
     assert.equal(a.receiver.maxOpen, 3);
-    assert.equal(b.receiver.maxOpen, 3);
+    assert.ok(b.receiver.maxOpen <= 3);
     assert.equal(maxTotal, 5);
   });
 

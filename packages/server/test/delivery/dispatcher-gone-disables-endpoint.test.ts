@@ -4,7 +4,9 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { type Harness, openHarness } from './dispatcher-harness.ts';
 import { type Receiver, startReceiver } from './webhook-receiver.ts';
 
-describe('dispatcher: 410 Gone disables the endpoint and stops sending to it', () => {
+describe('dispatcher: 410 Gone disables the endpoint and stops sending to it', {
+  timeout: 30_000,
+}, () => {
   let h: Harness;
   let receiver: Receiver | undefined;
   let other: Receiver | undefined;

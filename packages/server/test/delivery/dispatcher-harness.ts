@@ -1,13 +1,17 @@
-// What dispatcher tests share: a delivery store with events appended as commands append them,
-// a ManualClock for schedule time, a real sender on loopback, and a way to run until settled.
+// What dispatcher tests share: the real SQLite store in a temporary file, with events appended
+// by commands (whose transaction writes the delivery outbox), a ManualClock for schedule time,
+// a real sender on loopback, and a way to run until settled.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { generateSecret } from '@callhook/sdk';
 import { ManualClock } from '../../src/clock.ts';
 import { Dispatcher, type DispatcherOptions } from '../../src/delivery/dispatcher.ts';
 import { TargetPolicy } from '../../src/delivery/target-policy.ts';
 import { WebhookSender } from '../../src/delivery/webhook-sender.ts';
-import type { EngineEvent } from '../../src/engine/call-state.ts';
+import type { CallState, EngineEvent } from '../../src/engine/call-state.ts';
 import { EventBus } from '../../src/service/event-bus.ts';
 import type {
   AttemptRecord,
@@ -16,14 +20,16 @@ import type {
   DeliveryStore,
   EndpointRecord,
 } from '../../src/store/delivery-port.ts';
-import { FakeDeliveryStore } from '../support/fake-delivery-store.ts';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.ts';
 import type { Receiver } from './webhook-receiver.ts';
 
 export type DeliveryWithAttempts = DeliveryRecord & { attempts: AttemptRecord[] };
 
 export interface Harness {
   clock: ManualClock;
+  /** The delivery half of `calls`. */
   store: DeliveryStore;
+  calls: SqliteStore;
   bus: EventBus;
   sender: WebhookSender;
   addEndpoint(url: string): Promise<{ id: string; secret: string }>;
@@ -41,19 +47,21 @@ export interface Harness {
 export async function openHarness(): Promise<Harness> {
   // Whole seconds near real time: receivers check webhook-timestamp against their own clock.
   const clock = new ManualClock(Math.floor(Date.now() / 1000) * 1000);
-  const store = new FakeDeliveryStore();
+  const dir = mkdtempSync(join(tmpdir(), 'callhook-dispatcher-'));
+  const calls = openSqliteStore({ path: join(dir, 'callhook.db') });
+  const store = calls.deliveries;
   const bus = new EventBus();
   const sender = new WebhookSender({
     version: 'test',
     policy: new TargetPolicy({ allowTargets: ['127.0.0.0/8'] }),
     connectionsPerOrigin: 16,
   });
-  const lastSeq = new Map<string, number>();
   const dispatchers: Dispatcher[] = [];
 
   return {
     clock,
     store,
+    calls,
     bus,
     sender,
     async addEndpoint(url) {
@@ -76,13 +84,19 @@ export async function openHarness(): Promise<Harness> {
       return { id: endpoint.id, secret };
     },
     async emit(callId, count) {
-      const events: EngineEvent[] = [];
-      const from = lastSeq.get(callId) ?? 0;
-      for (let seq = from + 1; seq <= from + count; seq += 1) {
-        events.push(eventOf(callId, seq, clock.now()));
-      }
-      lastSeq.set(callId, from + count);
-      store.append(events, clock.now());
+      const now = clock.now();
+      const events = await calls.runCommand(callId, (current) => {
+        const state = current ?? newCall(callId, now);
+        const from = current?.lastSeq ?? 0;
+        const made: EngineEvent[] = [];
+        for (let seq = from + 1; seq <= from + count; seq += 1)
+          made.push(eventOf(callId, seq, now));
+        return {
+          state: { ...state, lastSeq: from + count, updatedAt: now },
+          events: made,
+          result: made,
+        };
+      });
       bus.publish(events);
       return events;
     },
@@ -114,6 +128,8 @@ export async function openHarness(): Promise<Harness> {
     async close() {
       for (const d of dispatchers) await d.stop();
       await sender.close();
+      await calls.close();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -140,6 +156,26 @@ async function listAll(
 
 const THREAD = 'thread-1';
 const STREAM = 'stream-1';
+
+/** A call's state as the store keeps it; only lastSeq matters to delivery. */
+function newCall(callId: string, at: number): CallState {
+  return {
+    callId,
+    threadId: THREAD,
+    streamId: STREAM,
+    status: 'active',
+    createdAt: at,
+    endedAt: null,
+    endReason: null,
+    lastSeq: 0,
+    updatedAt: at,
+    participants: [],
+    everInvited: false,
+    dialogMs: 0,
+    dialogSince: null,
+    idleSince: at,
+  };
+}
 
 function eventOf(callId: string, seq: number, at: number): EngineEvent {
   const id = randomUUID();

@@ -14,7 +14,9 @@ import { type Receiver, type Reply, startReceiver } from './webhook-receiver.ts'
 // Short steps instead of minutes: the clock is manual, the order rules are the same.
 const schedule = [0, 10, 20, 30, 40, 50, 60, 70];
 
-describe('dispatcher: every event arrives, in seq order per call, through a misbehaving receiver', () => {
+describe('dispatcher: every event arrives, in seq order per call, through a misbehaving receiver', {
+  timeout: 30_000,
+}, () => {
   let h: Harness;
   let receiver: Receiver | undefined;
   beforeEach(async () => {

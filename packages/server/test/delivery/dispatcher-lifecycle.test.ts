@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { assertDeliveredInOrder, type Harness, openHarness } from './dispatcher-harness.ts';
 import { type Receiver, type ReceiverOptions, startReceiver } from './webhook-receiver.ts';
 
-describe('dispatcher: start, wake, timers and stop', () => {
+describe('dispatcher: start, wake, timers and stop', { timeout: 30_000 }, () => {
   let h: Harness;
   let receiver: Receiver | undefined;
   beforeEach(async () => {
@@ -99,7 +99,8 @@ describe('dispatcher: start, wake, timers and stop', () => {
     const [delivery] = await h.deliveries(id);
     assert.equal(delivery?.status, 'pending');
     assert.equal(delivery?.attemptCount, 0);
-    // Leased: not due again until the lease runs out or a restart releases it.
-    assert.ok(((await h.store.nextDueAt()) ?? 0) > h.clock.now());
+    // Leased: not claimed again until the lease runs out or a restart releases it.
+    const now = h.clock.now();
+    assert.deepEqual(await h.store.claimDue(now, 10, now + 1), []);
   });
 });

@@ -5,7 +5,9 @@ import type { EngineEvent } from '../../src/engine/call-state.ts';
 import { type Harness, openHarness } from './dispatcher-harness.ts';
 import { type Receiver, startReceiver } from './webhook-receiver.ts';
 
-describe('dispatcher: nothing waits on an endpoint or a call that is not its own', () => {
+describe('dispatcher: nothing waits on an endpoint or a call that is not its own', {
+  timeout: 30_000,
+}, () => {
   let h: Harness;
   const receivers: Receiver[] = [];
   beforeEach(async () => {

@@ -3,10 +3,10 @@ import { describe, it } from 'node:test';
 import { ManualClock } from '../../src/clock.ts';
 import { dispatcherConfig } from '../../src/delivery/dispatcher-options.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS } from '../../src/delivery/retry-schedule.ts';
-import { FakeDeliveryStore } from '../support/fake-delivery-store.ts';
+import type { DeliveryStore } from '../../src/store/delivery-port.ts';
 
 const base = {
-  store: new FakeDeliveryStore(),
+  store: {} as DeliveryStore, // not used by the settings
   clock: new ManualClock(),
   sender: { send: async () => ({ ok: true, statusCode: 200, latencyMs: 0, responseBody: '' }) },
 };

@@ -4,7 +4,9 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { type Harness, openHarness } from './dispatcher-harness.ts';
 import { type Receiver, startReceiver } from './webhook-receiver.ts';
 
-describe('dispatcher: a delivery whose retries run out is failed, and its call moves on', () => {
+describe('dispatcher: a delivery whose retries run out is failed, and its call moves on', {
+  timeout: 30_000,
+}, () => {
   let h: Harness;
   let receiver: Receiver | undefined;
   beforeEach(async () => {

@@ -4,7 +4,9 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { assertDeliveredInOrder, type Harness, openHarness } from './dispatcher-harness.ts';
 import { type Receiver, startReceiver } from './webhook-receiver.ts';
 
-describe('dispatcher: 429 and 503 with Retry-After delay the next attempt by that much', () => {
+describe('dispatcher: 429 and 503 with Retry-After delay the next attempt by that much', {
+  timeout: 30_000,
+}, () => {
   let h: Harness;
   let receiver: Receiver | undefined;
   beforeEach(async () => {
