@@ -176,3 +176,31 @@ test('unknown endpoint ids are 404 not_found', async () => {
   assert.equal(res.statusCode, 404);
   assert.equal(res.json().error.code, 'not_found');
 });
+
+test('the OpenAPI document describes every endpoint and delivery route', async () => {
+  const res = await t.request('GET', '/openapi.json');
+  assert.equal(res.statusCode, 200, res.body);
+  const paths = res.json().paths as Record<string, Record<string, unknown>>;
+  const routes = Object.entries(paths).flatMap(([path, ops]) =>
+    Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+  );
+  for (const route of [
+    'POST /v1/endpoints',
+    'GET /v1/endpoints',
+    'GET /v1/endpoints/{id}',
+    'PATCH /v1/endpoints/{id}',
+    'DELETE /v1/endpoints/{id}',
+    'POST /v1/endpoints/{id}/rotate-secret',
+    'POST /v1/endpoints/{id}/enable',
+    'GET /v1/endpoints/{id}/deliveries',
+    'POST /v1/deliveries/{id}/retry',
+    'POST /v1/endpoints/{id}/replay',
+  ]) {
+    assert.ok(routes.includes(route), `${route} missing from ${routes.join(', ')}`);
+  }
+  const replay = paths['/v1/endpoints/{id}/replay']?.post as {
+    requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> };
+  };
+  const since = replay.requestBody.content['application/json']?.schema.properties.since;
+  assert.match(JSON.stringify(since), /date-time/);
+});
