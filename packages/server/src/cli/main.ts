@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import { VERSION } from '../version.ts';
+import { registerDeliveriesCommand } from './deliveries-command.ts';
+import { registerEndpointsCommand } from './endpoints-command.ts';
 import { registerListenCommand } from './listen-command.ts';
+import { registerReplayCommand } from './replay-command.ts';
 import { registerServeCommand } from './serve-command.ts';
 import { registerSimulateCommand } from './simulate-command.ts';
 import { registerTriggerCommand } from './trigger-command.ts';
@@ -16,6 +19,9 @@ export function buildProgram(): Command {
   registerSimulateCommand(program);
   registerListenCommand(program);
   registerTriggerCommand(program);
+  registerEndpointsCommand(program);
+  registerDeliveriesCommand(program);
+  registerReplayCommand(program);
   return program;
 }
 

@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { EVENT_TYPES, OPAQUE_ID_PATTERN } from '@callhook/sdk';
+import { EVENT_TYPES } from '@callhook/sdk';
 import type { Command } from 'commander';
 import { type ApiClient, clientAction } from './api-client.ts';
 import type { CallView, EventPage } from './api-types.ts';
 import { type ClientOptions, clientFrom, withClientOptions } from './client-options.ts';
 import { eventDetails } from './event-summary.ts';
 import { parseEventType } from './event-type-option.ts';
-import { failWith } from './option-parsers.ts';
-import { formatTable } from './text-table.ts';
+import { parseOpaqueId } from './id-option.ts';
+import { formatTable, printJson } from './output.ts';
 import { TRIGGER_FLOWS } from './trigger-flows.ts';
 
 interface TriggerOptions extends ClientOptions {
@@ -52,7 +52,7 @@ async function trigger(eventTypeText: string, options: TriggerOptions): Promise<
 
   const events = await eventsOf(api, call.callId);
   if (json) {
-    out.write(`${JSON.stringify({ callId: call.callId, threadId, streamId, events }, null, 2)}\n`);
+    printJson({ callId: call.callId, threadId, streamId, events });
     return;
   }
   out.write(`\nevents of call ${call.callId}:\n`);
@@ -74,10 +74,7 @@ async function eventsOf(api: ApiClient, callId: string): Promise<EventPage['even
   }
 }
 
+/** The given id, or a random one shaped like the user document's (24 hex digits). */
 function idOption(flag: string, value: string | undefined): string {
-  if (value === undefined) return randomBytes(12).toString('hex');
-  if (!OPAQUE_ID_PATTERN.test(value)) {
-    failWith(`${flag} must be 1-128 characters of [A-Za-z0-9._:-], not '${value}'`);
-  }
-  return value;
+  return value === undefined ? randomBytes(12).toString('hex') : parseOpaqueId(flag, value);
 }
