@@ -41,7 +41,10 @@ export function decideAfterAttempt(input: AttemptDecisionInput): AttemptOutcome 
   };
 
   if (result.ok) {
-    return { attempt, next: { status: 'delivered' }, endpoint: { failingSince: null } };
+    // Ends a failure run; a healthy endpoint's row is not written at all (the hot path).
+    const outcome: AttemptOutcome = { attempt, next: { status: 'delivered' } };
+    if (endpoint.failingSince !== null) outcome.endpoint = { failingSince: null };
+    return outcome;
   }
 
   // Any failure keeps (or starts) the endpoint's unbroken run of failures.
@@ -64,7 +67,10 @@ export function decideAfterAttempt(input: AttemptDecisionInput): AttemptOutcome 
   // unless its own schedule ran out.
   const next: AttemptOutcome['next'] =
     delay === null ? { status: 'failed' } : { status: 'pending', nextAttemptAt: now + delay };
-  return { attempt, next, endpoint: disable ? { failingSince, disable } : { failingSince } };
+  const outcome: AttemptOutcome = { attempt, next };
+  if (disable) outcome.endpoint = { failingSince, disable };
+  else if (endpoint.failingSince === null) outcome.endpoint = { failingSince };
+  return outcome;
 }
 
 /** `HTTP 500` for an answer that was not 2xx, `timeout: …` for no answer at all. */

@@ -19,6 +19,8 @@ import type { AttemptResult } from './webhook-sender.ts';
 
 /** A delivery due but not claimable (in flight here, or its endpoint busy) is looked at again after this. */
 const RECHECK_MS = 1_000;
+/** Event-loop turns the loop may wait for more attempts to finish before writing outcomes. */
+const GATHER_TURNS = 4;
 
 interface Finished {
   deliveryId: string;
@@ -102,14 +104,21 @@ export class Dispatcher {
     if (this.looping || this.immediateQueued) return;
     // Deferring to the next turn gathers every attempt that finished in this one into one batch.
     this.immediateQueued = true;
-    setImmediate(() => {
-      this.immediateQueued = false;
-      const run = this.loop().finally(() => {
-        this.looping = null;
-        if (this.pumpWanted) this.wake();
-      });
-      this.looping = run;
+    setImmediate(() => this.startLoop(0));
+  }
+
+  private startLoop(turns: number): void {
+    // While most attempts are still out, a few more turns gather more outcomes per write.
+    if (turns < GATHER_TURNS && !this.stopping && this.finished.length * 2 < this.inFlight) {
+      setImmediate(() => this.startLoop(turns + 1));
+      return;
+    }
+    this.immediateQueued = false;
+    const run = this.loop().finally(() => {
+      this.looping = null;
+      if (this.pumpWanted) this.wake();
     });
+    this.looping = run;
   }
 
   /** For tests: resolves once nothing is in flight, nothing is unwritten and nothing is due now. */

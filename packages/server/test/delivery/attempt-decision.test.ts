@@ -50,6 +50,12 @@ describe('attempt decision: what one attempt means for the delivery and its endp
     });
   });
 
+  it('2xx on a healthy endpoint leaves the endpoint alone', () => {
+    const outcome = decide({ ok: true, statusCode: 200 });
+    assert.deepEqual(outcome.next, { status: 'delivered' });
+    assert.equal(outcome.endpoint, undefined);
+  });
+
   it('a failure schedules the next attempt from the schedule entry after this attempt', () => {
     const first = decide({ statusCode: 500, responseBody: 'boom' });
     assert.deepEqual(first.next, { status: 'pending', nextAttemptAt: T0 + 12 + 100 });
@@ -94,9 +100,11 @@ describe('attempt decision: what one attempt means for the delivery and its endp
     assert.deepEqual(outcome.endpoint, { failingSince: T0, disable: 'gone' });
   });
 
-  it('keeps the start of an existing failure run', () => {
+  it('keeps the start of an existing failure run (nothing to write for the endpoint)', () => {
     const outcome = decide({}, { endpoint: { failingSince: T0 - DAY } });
-    assert.deepEqual(outcome.endpoint, { failingSince: T0 - DAY });
+    assert.equal(outcome.endpoint, undefined);
+    const gone = decide({ statusCode: 410 }, { endpoint: { failingSince: T0 - DAY } });
+    assert.deepEqual(gone.endpoint, { failingSince: T0 - DAY, disable: 'gone' });
   });
 
   it('disables an endpoint that has failed for 5 days, keeping the delivery pending', () => {
@@ -106,7 +114,7 @@ describe('attempt decision: what one attempt means for the delivery and its endp
     assert.equal(outcome.next.status, 'pending');
 
     const justBefore = decide({}, { endpoint: { failingSince: failingSince + 1 } });
-    assert.equal(justBefore.endpoint?.disable, undefined);
+    assert.equal(justBefore.endpoint, undefined);
   });
 
   it('the disable threshold is configurable', () => {
