@@ -145,9 +145,9 @@ export class Dispatcher {
         this.pumpWanted = false;
         await this.flush();
         const claimedAt = this.clock.now();
-        const claimedNew = await this.claimAndSend(claimedAt);
+        await this.claimAndSend(claimedAt);
         if (this.pumpWanted || this.stopping) continue;
-        await this.armTimer(claimedAt, claimedNew);
+        await this.armTimer(claimedAt);
       }
     } catch (error) {
       this.config.onError(error);
@@ -175,10 +175,10 @@ export class Dispatcher {
     }
   }
 
-  /** Claims what fits under the limits and starts it; returns how many new deliveries came. */
-  private async claimAndSend(now: number): Promise<number> {
+  /** Claims what fits under the limits and starts it. */
+  private async claimAndSend(now: number): Promise<void> {
     const capacity = this.config.maxInFlight - this.inFlight;
-    if (capacity <= 0) return 0;
+    if (capacity <= 0) return;
     const full = this.slots.full();
     const claimed = await this.store.claimDue(now, capacity, now + this.config.leaseMs, full);
     const fresh = claimed.filter((d) => !this.held.has(d.id));
@@ -186,15 +186,14 @@ export class Dispatcher {
       fresh.map((d) => d.endpointId),
       (id) => this.store.getEndpoint(id),
     );
-    if (this.stopping) return fresh.length; // leases lapse; sent after a restart
+    if (this.stopping) return; // leases lapse; sent after a restart
     for (const d of fresh) {
       if (!this.health.isEnabled(d.endpointId)) continue;
       this.held.add(d.id);
       if (this.slots.admit(d)) void this.attempt(d);
     }
-    // A full claim suggests more is due.
+    // A full claim suggests more is due; a short one took everything claimable.
     if (claimed.length >= capacity) this.pumpWanted = true;
-    return fresh.length;
   }
 
   /** One attempt of a delivery that holds a slot of its endpoint. */
@@ -259,19 +258,18 @@ export class Dispatcher {
   }
 
   /** Sets the one timer for the next due time, and tells idle() waiters when all is quiet. */
-  private async armTimer(claimedAt: number, claimedNew: number): Promise<void> {
+  private async armTimer(claimedAt: number): Promise<void> {
     const due = await this.store.nextDueAt();
     const now = this.clock.now();
     if (due === null) {
       this.cancelTimer();
     } else if (due > now) {
       this.setTimer(due);
-    } else if (due > claimedAt || claimedNew > 0) {
-      // Became due since the claim, or the claim itself may have moved it: claim again.
-      this.pumpWanted = true;
+    } else if (due > claimedAt) {
+      this.pumpWanted = true; // became due since the claim
     } else {
-      // Due before the claim yet not claimed: in flight here, or its endpoint is full.
-      // Finishing attempts wake the loop; the timer is a backstop against a stuck lease.
+      // Due before a claim that did not take it: it is in flight (leased), or its endpoint is
+      // full. Finishing attempts wake the loop; the timer is a backstop for a lease left over.
       this.setTimer(now + RECHECK_MS);
     }
     const quiet =

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { assertDeliveredInOrder, type Harness, openHarness } from './dispatcher-harness.ts';
+import { type Receiver, startReceiver } from './webhook-receiver.ts';
+
+describe('dispatcher: a failing store write is reported and tried again', {
+  timeout: 30_000,
+}, () => {
+  let h: Harness;
+  let receiver: Receiver | undefined;
+  beforeEach(async () => {
+    h = await openHarness();
+  });
+  afterEach(async () => {
+    await receiver?.close();
+    await h.close();
+  });
+
+  it('keeps the outcomes of a failed recordOutcomes and writes them after retryAfterErrorMs', async () => {
+    const { id, secret } = await h.addEndpoint('http://placeholder.invalid/');
+    receiver = await startReceiver({ secret });
+    await h.store.updateEndpoint({ ...(await h.store.getEndpoint(id))!, url: receiver.url });
+    const record = h.store.recordOutcomes.bind(h.store);
+    let failures = 1;
+    h.store.recordOutcomes = async (outcomes, now) => {
+      if (failures-- > 0) throw new Error('SQLITE_BUSY: database is locked');
+      return record(outcomes, now);
+    };
+    const errors: unknown[] = [];
+    const events = await h.emit(randomUUID(), 2);
+    const dispatcher = h.dispatcher({ retryAfterErrorMs: 500, onError: (e) => errors.push(e) });
+    await dispatcher.start();
+    await receiver.waitFor(() => errors.length === 1);
+    assert.match(String(errors[0]), /SQLITE_BUSY/);
+    assert.equal(receiver.requests.length, 1);
+    assert.deepEqual(dispatcher.stats(), { inFlight: 0, waiting: 0, unwritten: 1 });
+
+    h.clock.advance(500);
+    await dispatcher.idle();
+    await assertDeliveredInOrder(h.store, id, receiver, events);
+    assert.equal(receiver.requests.length, 2, 'the first event was not sent twice');
+  });
+});
