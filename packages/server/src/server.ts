@@ -3,9 +3,14 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { apiKeyVerifier } from './auth/api-key.ts';
 import { type Clock, SystemClock } from './clock.ts';
+import { Dispatcher } from './delivery/dispatcher.ts';
+import { TargetPolicy } from './delivery/target-policy.ts';
+import { WebhookSender } from './delivery/webhook-sender.ts';
 import type { EngineConfig } from './engine/call-state.ts';
 import { buildApp } from './http/app.ts';
 import { CallService } from './service/call-service.ts';
+import { EndpointService } from './service/endpoint-service.ts';
+import { IdempotencyPruner } from './service/idempotency-pruner.ts';
 import { openSqliteStore, type SqliteStore } from './store/sqlite/sqlite-store.ts';
 import { VERSION } from './version.ts';
 
@@ -19,7 +24,24 @@ export interface ServerConfig {
   engine: EngineConfig;
   /** SHA-256 (hex) of the admin API key. */
   apiKeyHash: string;
+  delivery?: DeliveryConfig;
   logger?: FastifyServerOptions['logger'];
+}
+
+/** Webhook delivery settings (CONTRACT.md §4); every field has the contract's default. */
+export interface DeliveryConfig {
+  /** Delay before each attempt, in ms (default: at once, 5 s, 5 min, … 24 h). */
+  retryScheduleMs?: readonly number[];
+  /** Allow endpoints on loopback/private/link-local addresses (local development). */
+  allowPrivateTargets?: boolean;
+  /** CIDRs allowed even though they are not public. */
+  allowTargets?: readonly string[];
+  /** Attempts in flight at once, over all endpoints (default 256). */
+  maxInFlight?: number;
+  /** Attempts in flight at once to one endpoint (default 16). */
+  maxPerEndpoint?: number;
+  /** Deadline of one attempt (default 15 s). */
+  attemptTimeoutMs?: number;
 }
 
 export interface RunningServer {
@@ -28,6 +50,7 @@ export interface RunningServer {
   app: FastifyInstance;
   store: SqliteStore;
   service: CallService;
+  dispatcher: Dispatcher;
   /** Graceful stop: refuse new connections, finish in-flight requests, close the database. */
   close(): Promise<void>;
 }
@@ -45,29 +68,70 @@ export async function startServer(
   const databasePath = join(dataDir, DATABASE_FILE);
   const store = openSqliteStore({ path: databasePath, durability: config.durability });
   const service = new CallService({ store, clock, config: config.engine });
+  const delivery = config.delivery ?? {};
+  const policy = new TargetPolicy({
+    allowPrivateTargets: delivery.allowPrivateTargets ?? false,
+    allowTargets: delivery.allowTargets ?? [],
+  });
+  const maxPerEndpoint = delivery.maxPerEndpoint ?? 16;
+  const sender = new WebhookSender({
+    version: VERSION,
+    policy,
+    connectionsPerOrigin: maxPerEndpoint,
+  });
+  const pruner = new IdempotencyPruner(store, clock);
+  let dispatcher: Dispatcher | undefined;
   try {
     await service.start();
+    dispatcher = new Dispatcher({
+      store: store.deliveries,
+      sender,
+      clock,
+      bus: service.bus,
+      maxPerEndpoint,
+      ...(delivery.retryScheduleMs && { schedule: delivery.retryScheduleMs }),
+      ...(delivery.maxInFlight && { maxInFlight: delivery.maxInFlight }),
+      ...(delivery.attemptTimeoutMs && { attemptTimeoutMs: delivery.attemptTimeoutMs }),
+      onError: (err) => app.log.error({ err }, 'delivery store error; retrying'),
+    });
+    const wake = dispatcher.wake.bind(dispatcher);
+    const endpoints = new EndpointService({
+      store: store.deliveries,
+      clock,
+      policy,
+      onChange: wake,
+    });
     const app = await buildApp({
       service,
       store,
+      endpoints,
       clock,
       auth: apiKeyVerifier(config.apiKeyHash),
       version: VERSION,
       ...(config.logger !== undefined && { logger: config.logger }),
     });
+    await dispatcher.start();
+    pruner.start();
     const url = await app.listen({ host: config.host, port: config.port });
+    const running = dispatcher;
     let closing: Promise<void> | undefined;
     const close = () => {
       closing ??= (async () => {
+        pruner.stop();
         service.stop();
         await app.close();
+        await running.stop();
+        await sender.close();
         await store.close();
       })();
       return closing;
     };
-    return { url, databasePath, app, store, service, close };
+    return { url, databasePath, app, store, service, dispatcher: running, close };
   } catch (err) {
+    pruner.stop();
     service.stop();
+    await dispatcher?.stop();
+    await sender.close();
     await store.close();
     throw err;
   }

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { resolveApiKey } from '../auth/api-key.ts';
+import { parseDuration, parseRetrySchedule } from '../delivery/retry-schedule.ts';
+import { parseCidr } from '../delivery/target-policy.ts';
 import { DEFAULT_ENGINE_CONFIG } from '../engine/call-state.ts';
-import { parseDuration } from '../delivery/retry-schedule.ts';
-import { type ServerConfig, startServer } from '../server.ts';
+import { type DeliveryConfig, type ServerConfig, startServer } from '../server.ts';
 import { VERSION } from '../version.ts';
 import { failWith, parsePort } from './option-parsers.ts';
 
@@ -14,6 +15,12 @@ interface ServeOptions {
   idleTimeout?: string;
   maxDuration?: string;
   logLevel: string;
+  retrySchedule?: string;
+  allowPrivateTargets?: boolean;
+  allowTargets?: string;
+  deliveryConcurrency?: string;
+  endpointConcurrency?: string;
+  attemptTimeout?: string;
 }
 
 export function registerServeCommand(program: Command): void {
@@ -21,13 +28,56 @@ export function registerServeCommand(program: Command): void {
     .command('serve')
     .description('run the callhook service (control API, event log, event stream)')
     .option('--host <host>', 'address to listen on', process.env.CALLHOOK_HOST ?? '127.0.0.1')
-    .option('--port <port>', 'port to listen on (0 = any free port)', process.env.CALLHOOK_PORT ?? '8080')
-    .option('--data <dir>', 'data directory (SQLite database, API key hash)', process.env.CALLHOOK_DATA ?? './callhook-data')
-    .option('--durability <mode>', "'default' (a 2xx survives kill -9) or 'strict' (fsync at every commit)", 'default')
-    .option('--idle-timeout <duration>', 'end a call that has had no participant this long (e.g. 10m)')
+    .option(
+      '--port <port>',
+      'port to listen on (0 = any free port)',
+      process.env.CALLHOOK_PORT ?? '8080',
+    )
+    .option(
+      '--data <dir>',
+      'data directory (SQLite database, API key hash)',
+      process.env.CALLHOOK_DATA ?? './callhook-data',
+    )
+    .option(
+      '--durability <mode>',
+      "'default' (a 2xx survives kill -9) or 'strict' (fsync at every commit)",
+      'default',
+    )
+    .option(
+      '--idle-timeout <duration>',
+      'end a call that has had no participant this long (e.g. 10m)',
+    )
     .option('--max-duration <duration>', 'end a call at this age (e.g. 24h)')
-    .option('--log-level <level>', 'fatal|error|warn|info|debug|silent', process.env.CALLHOOK_LOG_LEVEL ?? 'warn')
-    .addHelpText('after', '\nThe admin API key comes from CALLHOOK_API_KEY, or is generated at first start and printed once.')
+    .option(
+      '--retry-schedule <list>',
+      "delays before each delivery attempt, e.g. 0,5s,5m,30m (default: the contract's 10 steps up to 24h)",
+    )
+    .option(
+      '--allow-private-targets',
+      'allow endpoints on loopback/private/link-local addresses (local development)',
+    )
+    .option(
+      '--allow-targets <cidrs>',
+      'comma list of CIDRs allowed as endpoint addresses, e.g. 10.1.0.0/16',
+    )
+    .option(
+      '--delivery-concurrency <n>',
+      'delivery attempts in flight at once, all endpoints (default 256)',
+    )
+    .option(
+      '--endpoint-concurrency <n>',
+      'delivery attempts in flight at once to one endpoint (default 16)',
+    )
+    .option('--attempt-timeout <duration>', 'deadline of one delivery attempt (default 15s)')
+    .option(
+      '--log-level <level>',
+      'fatal|error|warn|info|debug|silent',
+      process.env.CALLHOOK_LOG_LEVEL ?? 'warn',
+    )
+    .addHelpText(
+      'after',
+      '\nThe admin API key comes from CALLHOOK_API_KEY, or is generated at first start and printed once.',
+    )
     .action(async (options: ServeOptions) => {
       await serve(options);
     });
@@ -53,6 +103,7 @@ async function serve(options: ServeOptions): Promise<void> {
     durability: options.durability as ServerConfig['durability'],
     engine,
     apiKeyHash: key.hash,
+    delivery: deliveryConfig(options),
     logger: { level: options.logLevel },
   };
   const server = await startServer(config);
@@ -62,7 +113,9 @@ async function serve(options: ServeOptions): Promise<void> {
   if (key.generated) {
     out.write(`admin API key (shown once; only its hash is stored): ${key.generated}\n`);
   } else {
-    out.write(`admin API key: ${key.source === 'env' ? 'from CALLHOOK_API_KEY' : 'as stored in the data directory'}\n`);
+    out.write(
+      `admin API key: ${key.source === 'env' ? 'from CALLHOOK_API_KEY' : 'as stored in the data directory'}\n`,
+    );
   }
 
   let stopping = false;
@@ -83,6 +136,48 @@ async function serve(options: ServeOptions): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function deliveryConfig(options: ServeOptions): DeliveryConfig {
+  const config: DeliveryConfig = { allowPrivateTargets: options.allowPrivateTargets === true };
+  if (options.retrySchedule !== undefined) {
+    try {
+      config.retryScheduleMs = parseRetrySchedule(options.retrySchedule);
+    } catch (err) {
+      failWith(`--retry-schedule: ${(err as Error).message}`);
+    }
+  }
+  if (options.allowTargets !== undefined) {
+    const cidrs = options.allowTargets
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
+    for (const cidr of cidrs) {
+      try {
+        parseCidr(cidr);
+      } catch (err) {
+        failWith(`--allow-targets: ${(err as Error).message}`);
+      }
+    }
+    config.allowTargets = cidrs;
+  }
+  if (options.deliveryConcurrency !== undefined) {
+    config.maxInFlight = positiveInt('--delivery-concurrency', options.deliveryConcurrency);
+  }
+  if (options.endpointConcurrency !== undefined) {
+    config.maxPerEndpoint = positiveInt('--endpoint-concurrency', options.endpointConcurrency);
+  }
+  if (options.attemptTimeout !== undefined) {
+    config.attemptTimeoutMs = durationOption('--attempt-timeout', options.attemptTimeout);
+  }
+  return config;
+}
+
+function positiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 1)
+    failWith(`${flag} must be a positive integer, not '${value}'`);
+  return n;
 }
 
 function durationOption(flag: string, value: string): number {
