@@ -1,0 +1,50 @@
+import { callScript } from '../../packages/server/src/simulate/call-script.ts';
+import {
+  type CommandAck,
+  runTraffic,
+  type TrafficResult,
+} from '../../packages/server/src/simulate/traffic-driver.ts';
+import { DEFAULT_MIX } from '../../packages/server/src/simulate/traffic-mix.ts';
+import { BENCH_API_KEY } from '../processes/server-process.ts';
+
+// The bench's load is `callhook simulate`'s traffic (the default mix), run in the bench's own
+// process: bounded by a time window and by a call count that the window never reaches.
+
+export interface LoadOptions {
+  url: string;
+  seconds: number;
+  concurrency: number;
+  seed: number;
+  eventsPerSecond?: number;
+  onAck?: (ack: CommandAck) => void;
+  scriptOf?: Parameters<typeof runTraffic>[0]['scriptOf'];
+  calls?: number;
+}
+
+export function driveLoad(options: LoadOptions): Promise<TrafficResult> {
+  return runTraffic({
+    server: new URL(options.url),
+    apiKey: BENCH_API_KEY,
+    calls: options.calls ?? 10_000_000,
+    concurrency: options.concurrency,
+    seed: options.seed,
+    mix: DEFAULT_MIX,
+    timeLimitMs: Math.round(options.seconds * 1000),
+    scriptOf: options.scriptOf ?? ((i) => callScript(options.seed, i, DEFAULT_MIX)),
+    ...(options.eventsPerSecond !== undefined && {
+      rate: { perSecond: options.eventsPerSecond, unit: 'events' as const },
+    }),
+    ...(options.onAck && { onAck: options.onAck }),
+  });
+}
+
+/** Commands per second of a result (acknowledged commands only). */
+export const commandsPerSecond = (r: TrafficResult) => r.commands.ok / (r.durationMs / 1000);
+export const eventsPerSecond = (r: TrafficResult) => r.events / (r.durationMs / 1000);
+
+/** A run with failed commands is not a measurement of a working server; say so loudly. */
+export function assertClean(r: TrafficResult, what: string): void {
+  if (r.commands.failed > 0) {
+    throw new Error(`${what}: ${r.commands.failed} commands failed ${JSON.stringify(r.errors)}`);
+  }
+}

@@ -1,0 +1,115 @@
+// `npm run bench` — starts everything itself on loopback, runs the scenarios of bench/README.md
+// in one invocation (so ratios compare like with like), prints a table and writes
+// bench/results/latest.json.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseBenchArgs, type ScenarioId, USAGE, UsageError } from './lib/bench-options.ts';
+import { deliveryUnavailable } from './lib/delivery-support.ts';
+import { currentLoad, machineInfo } from './lib/machine-info.ts';
+import {
+  type BenchResults,
+  RESULTS_SCHEMA,
+  type ScenarioResult,
+  writeResults,
+} from './lib/results-file.ts';
+import { formatResultsTable } from './lib/results-table.ts';
+import { checkTargets } from './lib/targets.ts';
+import { backlog } from './scenarios/backlog.ts';
+import { baseline } from './scenarios/baseline.ts';
+import { ceiling } from './scenarios/ceiling.ts';
+import { endToEnd } from './scenarios/end-to-end.ts';
+import { ingest } from './scenarios/ingest.ts';
+import { memory } from './scenarios/memory.ts';
+import { ratio } from './scenarios/ratio.ts';
+import { notMeasured, type Scenario } from './scenarios/scenario.ts';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const PROCESSES =
+  'bench process: load generator (callhook simulate traffic, undici) and the ceiling client; ' +
+  'child 1: callhook serve (or the BullMQ baseline app); child 2: the webhook receiver (node:http)';
+
+const SCENARIOS: Scenario[] = [ceiling, ingest, endToEnd, ratio, memory, backlog, baseline];
+const NEEDS_DELIVERY = new Set<ScenarioId>(['end-to-end', 'backlog']);
+
+async function main(): Promise<void> {
+  let options: ReturnType<typeof parseBenchArgs>;
+  try {
+    options = parseBenchArgs(process.argv.slice(2), `${ROOT}bench/results/latest.json`);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`bench: ${error.message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const { profile, from } = options;
+  const started = Date.now();
+  const loadAtStart = currentLoad();
+  const log = (line: string) =>
+    console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+  log(
+    `callhook bench, ${profile.mode} profile, server from ${from}; load average ${loadAtStart.join(' ')}`,
+  );
+
+  if (from === 'dist') build(log);
+  const noDelivery = deliveryUnavailable(from);
+  if (noDelivery) log(`delivery scenarios not available: ${noDelivery}`);
+
+  const results: ScenarioResult[] = [];
+  for (const scenario of SCENARIOS) {
+    const base = { id: scenario.id, number: scenario.number, title: scenario.title };
+    if (!options.only.includes(scenario.id)) {
+      results.push({ ...base, ...notMeasured('skipped', 'not selected with --only') });
+      continue;
+    }
+    if (noDelivery && NEEDS_DELIVERY.has(scenario.id)) {
+      results.push({ ...base, ...notMeasured('not-available', noDelivery) });
+      continue;
+    }
+    log(`${scenario.number}. ${scenario.title}`);
+    try {
+      results.push({ ...base, ...(await scenario.run({ profile, from, log, earlier: results })) });
+    } catch (error) {
+      log(`${scenario.id} failed: ${(error as Error).stack ?? error}`);
+      results.push({ ...base, ...notMeasured('failed', (error as Error).message.split('\n')[0]!) });
+    }
+  }
+
+  const output: BenchResults = {
+    schema: RESULTS_SCHEMA,
+    date: new Date().toISOString(),
+    mode: profile.mode,
+    durationSeconds: Math.round((Date.now() - started) / 1000),
+    machine: machineInfo(loadAtStart),
+    server: { from, version: serverVersion() },
+    processes: PROCESSES,
+    scenarios: results,
+    targets: checkTargets(results),
+  };
+  writeResults(options.out, output);
+  console.log(`\n${formatResultsTable(output)}\n\nwritten to ${options.out}`);
+}
+
+/** `npm run build` (tsc -b of the sdk and the server), so dist is the code being measured. */
+function build(log: (line: string) => void): void {
+  log('building dist (tsc -b packages/sdk packages/server)…');
+  const tsc = spawnSync(
+    process.execPath,
+    [`${ROOT}node_modules/typescript/bin/tsc`, '-b', 'packages/sdk', 'packages/server'],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  if (tsc.status !== 0) {
+    console.error(
+      `bench: the build failed; fix it, or measure from source with --from source\n${tsc.stdout}${tsc.stderr}`,
+    );
+    process.exit(1);
+  }
+}
+
+function serverVersion(): string {
+  const pkg = JSON.parse(readFileSync(`${ROOT}packages/server/package.json`, 'utf8')) as {
+    version: string;
+  };
+  return pkg.version;
+}
+
+await main();
