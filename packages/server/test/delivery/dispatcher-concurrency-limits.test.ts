@@ -33,7 +33,7 @@ describe('dispatcher: concurrency stays within its limits, outcomes are written 
         maxTotal,
         receivers.reduce((n, r) => n + r.open, 0),
       );
-      return { status: 200, delayMs: 15 };
+      return { status: 200, delayMs: 60 }; // long enough to overlap on a busy machine
     };
     // A's lanes are all older than B's, so every early claim is all A: only the limit holds it.
     const a = await endpointWith(slow);

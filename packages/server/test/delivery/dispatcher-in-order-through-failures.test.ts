@@ -80,7 +80,7 @@ describe('dispatcher: every event arrives, in seq order per call, through a misb
   });
 
   it('never answers the first attempt (attempt timeout)', async () => {
-    const first = await deliverThrough(1, 'hang', { attemptTimeoutMs: 100 });
+    const first = await deliverThrough(1, 'hang', { attemptTimeoutMs: 400 });
     assert.match(first.attempts[0]!.error ?? '', /^timeout: /);
   });
 
