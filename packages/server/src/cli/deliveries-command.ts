@@ -102,8 +102,10 @@ async function retry(deliveryId: string, options: ClientOptions): Promise<void> 
 function lastAttempt(d: DeliveryView): string {
   const last = d.attempts[d.attempts.length - 1];
   if (!last) return '-';
-  const outcome = last.statusCode !== null ? String(last.statusCode) : (last.error ?? 'no answer');
-  return last.error && last.statusCode !== null ? `${outcome} (${last.error})` : outcome;
+  if (last.statusCode === null) return last.error ?? 'no answer';
+  // The server words a plain bad status as "HTTP 503"; only other errors add news.
+  const news = last.error && !last.error.startsWith(`HTTP ${last.statusCode}`);
+  return news ? `${last.statusCode} (${last.error})` : String(last.statusCode);
 }
 
 function statusOption(value: string | undefined): (typeof STATUSES)[number] | undefined {
