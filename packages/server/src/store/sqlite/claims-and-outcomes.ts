@@ -64,7 +64,7 @@ export function recordOutcomes(
       nextAttemptAt: next.status === 'pending' && enabled ? next.nextAttemptAt : null,
       now,
     });
-    settleLane(st, { endpointId, callId: row.call_id }, now);
+    settleLane(st, { endpointId, callId: row.call_id }, now, enabled);
   }
   return { disabledEndpoint };
 }

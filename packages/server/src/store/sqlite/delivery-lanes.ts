@@ -11,9 +11,13 @@ export interface Lane {
   callId: string;
 }
 
-/** Runs inside the caller's transaction. */
-export function settleLane(st: DeliveryStatements, lane: Lane, now: number): void {
-  const enabled = st.selectEndpointEnabled.get({ id: lane.endpointId })?.enabled === 1;
+/** Runs inside the caller's transaction; `enabled` is the endpoint's state if the caller knows it. */
+export function settleLane(
+  st: DeliveryStatements,
+  lane: Lane,
+  now: number,
+  enabled = st.selectEndpointEnabled.get({ id: lane.endpointId })?.enabled === 1,
+): void {
   if (!enabled) return;
   const params = { endpointId: lane.endpointId, callId: lane.callId };
   const first = st.selectLaneFirst.get(params);

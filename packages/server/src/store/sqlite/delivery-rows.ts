@@ -172,6 +172,13 @@ export function attemptParams(attempt: AttemptRecord) {
   };
 }
 
-export function newDeliveryId(): string {
-  return `dlv_${randomUUID().replaceAll('-', '')}`;
+/**
+ * `dlv_` + 32 hex digits: the creation time (ms, 12 digits) then the last 20 of a random UUID
+ * (74 random bits). Ids made together sort together, so the outbox appends to the id index
+ * instead of writing a random page of it for every delivery. randomUUID draws from a cached
+ * pool; randomBytes per id cost a tenth of the outbox's CPU.
+ */
+export function newDeliveryId(at: number): string {
+  const time = Math.max(0, Math.floor(at)).toString(16).padStart(12, '0').slice(-12);
+  return `dlv_${time}${randomUUID().replaceAll('-', '').slice(12)}`;
 }

@@ -198,20 +198,28 @@ export const REOPEN_DELIVERY = `
 
 export const SELECT_DELIVERY = `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id = @id`;
 
-/** An endpoint's deliveries newest first, after the keyset cursor (@beforeCreatedAt, @beforeId). */
+/** An endpoint's deliveries of @status newest first, after the keyset (@beforeCreatedAt, @beforeId). */
+export const SELECT_DELIVERY_PAGE_BY_STATUS = deliveryPageOf('@status');
+
+/**
+ * The same over every status: the newest @limit of each status's range, merged. Each range is
+ * read in index order and stops at @limit, so a page costs at most 3 × @limit rows.
+ */
 export const SELECT_DELIVERY_PAGE = `
-  SELECT ${DELIVERY_COLUMNS} FROM deliveries
-  WHERE endpoint_id = @endpointId AND (created_at, id) < (@beforeCreatedAt, @beforeId)
+  SELECT * FROM (${deliveryPageOf("'pending'")})
+  UNION ALL SELECT * FROM (${deliveryPageOf("'delivered'")})
+  UNION ALL SELECT * FROM (${deliveryPageOf("'failed'")})
   ORDER BY created_at DESC, id DESC
   LIMIT @limit`;
 
-/** The same with a status; its own statement so that it uses its own index. */
-export const SELECT_DELIVERY_PAGE_BY_STATUS = `
-  SELECT ${DELIVERY_COLUMNS} FROM deliveries
-  WHERE endpoint_id = @endpointId AND status = @status
-    AND (created_at, id) < (@beforeCreatedAt, @beforeId)
-  ORDER BY created_at DESC, id DESC
-  LIMIT @limit`;
+function deliveryPageOf(status: string): string {
+  return `
+    SELECT ${DELIVERY_COLUMNS} FROM deliveries
+    WHERE endpoint_id = @endpointId AND status = ${status}
+      AND (created_at, id) < (@beforeCreatedAt, @beforeId)
+    ORDER BY created_at DESC, id DESC
+    LIMIT @limit`;
+}
 
 const ATTEMPT_COLUMNS =
   'delivery_id, attempt, started_at, status_code, latency_ms, error, response_body';

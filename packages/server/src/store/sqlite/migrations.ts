@@ -103,9 +103,9 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE status = 'pending' AND next_attempt_at IS NOT NULL;
       -- A lane's pending rows in seq order: head lookup, promotion; also the endpoint FK.
       CREATE INDEX deliveries_by_lane ON deliveries (endpoint_id, call_id, status, seq);
-      -- An endpoint's deliveries newest first, with and without a status filter.
+      -- An endpoint's deliveries newest first, by status; a listing of every status merges
+      -- the three ranges (delivery-sql.ts), which saves the outbox a fifth index to write.
       CREATE INDEX deliveries_by_endpoint_status ON deliveries (endpoint_id, status, created_at, id);
-      CREATE INDEX deliveries_by_endpoint ON deliveries (endpoint_id, created_at, id);
 
       CREATE TABLE delivery_attempts (
         delivery_id   TEXT    NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,

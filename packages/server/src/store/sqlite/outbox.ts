@@ -30,7 +30,7 @@ function appendToOutbox(
   for (const endpointId of ids) {
     // Due when the event happened (the engine's clock), unless it waits behind its lane's head.
     st.insertOutboxDelivery.run({
-      id: newDeliveryId(),
+      id: newDeliveryId(event.occurredAt),
       endpointId,
       eventId: event.id,
       eventPosition: event.position,

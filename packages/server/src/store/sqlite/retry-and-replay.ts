@@ -63,7 +63,7 @@ export function replay(
       const facts = { type: event.type, streamId: event.stream_id, threadId: event.thread_id };
       if (!selects(selector, facts)) continue;
       st.insertWaitingDelivery.run({
-        id: newDeliveryId(),
+        id: newDeliveryId(now),
         endpointId,
         eventId: event.id,
         eventPosition: event.position,
