@@ -3,7 +3,8 @@ import type { CallEventType } from '@callhook/sdk';
 // The delivery half of the storage port (CONTRACT.md §3 endpoints/deliveries, §4 protocol).
 // Deliveries form lanes, one per (endpoint, call): only the lane's head — its lowest pending
 // seq — has a `nextAttemptAt`; the others wait with null until the head is delivered or
-// given up, which is how "seq n+1 is not sent before seq n" is kept without locks.
+// given up, which is how "seq n+1 is not sent before seq n" is kept without locks. The lanes
+// of a disabled endpoint are parked (no head is due) until it is enabled again.
 
 export interface EndpointSecret {
   /** `whsec_` + base64 of ≥ 24 random bytes. */
@@ -80,7 +81,10 @@ export interface DueDelivery extends DeliveryRecord {
 export interface AttemptOutcome {
   attempt: AttemptRecord;
   /** delivered / failed end the delivery and promote the lane's next; retry sets a due time. */
-  next: { status: 'delivered' } | { status: 'failed' } | { status: 'pending'; nextAttemptAt: number };
+  next:
+    | { status: 'delivered' }
+    | { status: 'failed' }
+    | { status: 'pending'; nextAttemptAt: number };
   /** Endpoint bookkeeping decided with the attempt. */
   endpoint?: { failingSince: number | null; disable?: EndpointDisabledReason };
 }
@@ -91,10 +95,15 @@ export interface Page<T> {
 }
 
 export interface DeliveryStore {
+  /** Throws CallhookError `conflict` when the id is in use. */
   createEndpoint(endpoint: EndpointRecord): Promise<void>;
   getEndpoint(id: string): Promise<EndpointRecord | undefined>;
   listEndpoints(query: { limit: number; cursor?: string }): Promise<Page<EndpointRecord>>;
-  /** Writes the whole record (the caller read, changed and validated it). */
+  /**
+   * Writes the whole record (the caller read, changed and validated it); `not_found` if gone.
+   * Disabling parks the endpoint's lanes; enabling makes each lane's first pending delivery
+   * due at `endpoint.updatedAt`.
+   */
   updateEndpoint(endpoint: EndpointRecord): Promise<void>;
   /** Deletes the endpoint with its deliveries and attempts; false when there was none. */
   deleteEndpoint(id: string): Promise<boolean>;
@@ -116,15 +125,27 @@ export interface DeliveryStore {
     leaseUntil: number,
     excludeEndpointIds?: readonly string[],
   ): Promise<DueDelivery[]>;
-  /** Applies attempt outcomes (attempt rows, delivery states, lane promotion, endpoint state). */
+  /**
+   * Applies attempt outcomes (attempt rows, delivery states, lane promotion, endpoint state), all
+   * in one transaction. An outcome for a delivery deleted meanwhile is dropped; one for a
+   * delivery already delivered or failed adds only its attempt row, if that attempt is new.
+   */
   recordOutcomes(outcomes: readonly AttemptOutcome[], now: number): Promise<void>;
   /** Earliest due time among lane heads of enabled endpoints, or null. */
   nextDueAt(): Promise<number | null>;
   /** After a restart: in-flight leases of the dead process become due at once. */
   releaseLeases(now: number): Promise<number>;
 
-  /** A failed (or pending) delivery goes again: pending, due now if it heads its lane. */
+  /**
+   * A failed (or pending) delivery goes again: pending, due now if it heads its lane. A lower
+   * seq than the lane's head takes the head, unless the head is in flight (then it waits for
+   * that outcome). Undefined for an unknown id; CallhookError `conflict` if it was delivered.
+   */
   retryDelivery(id: string, now: number): Promise<DeliveryRecord | undefined>;
-  /** New deliveries of the events in [since, until] that the endpoint subscribes to. */
+  /**
+   * New deliveries (new ids, same event ids) of the events in [since, until] that the endpoint
+   * subscribes to; each lane then sends them in seq order. CallhookError `not_found` for an
+   * unknown endpoint, `validation_error` for since > until.
+   */
   replay(endpointId: string, since: number, until: number, now: number): Promise<number>;
 }
