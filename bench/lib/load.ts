@@ -19,6 +19,8 @@ export interface LoadOptions {
   onAck?: (ack: CommandAck) => void;
   scriptOf?: Parameters<typeof runTraffic>[0]['scriptOf'];
   calls?: number;
+  /** For long loads: a progress line every 10 s. */
+  log?: (line: string) => void;
 }
 
 export function driveLoad(options: LoadOptions): Promise<TrafficResult> {
@@ -35,6 +37,13 @@ export function driveLoad(options: LoadOptions): Promise<TrafficResult> {
       rate: { perSecond: options.eventsPerSecond, unit: 'events' as const },
     }),
     ...(options.onAck && { onAck: options.onAck }),
+    ...(options.log && {
+      progressIntervalMs: 10_000,
+      onProgress: (p) =>
+        options.log!(
+          `  … ${p.callsDone.toLocaleString('en-US')} calls done, ${Math.round(p.commandsOk / (p.elapsedMs / 1000))} commands/s, ${p.commandsFailed} failed`,
+        ),
+    }),
   });
 }
 

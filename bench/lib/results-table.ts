@@ -7,7 +7,8 @@ export function formatResultsTable(results: BenchResults): string {
   const rows: string[][] = [];
   for (const s of results.scenarios) {
     if (s.status !== 'measured') {
-      rows.push([`${s.number}. ${s.id}`, `${s.status}: ${s.reason ?? ''}`, '', '']);
+      // Two cells: the reason spans the row and does not widen the figure column.
+      rows.push([`${s.number}. ${s.id}`, `${s.status}: ${s.reason ?? ''}`]);
       continue;
     }
     s.figures.forEach((f, i) => {
@@ -73,12 +74,15 @@ export function formatNumber(x: number): string {
   return x.toFixed(3).replace(/\.?0+$/, '') || '0';
 }
 
+/** Pads columns to their widest cell; a row shorter than the header spans its last cell. */
 function align(rows: string[][]): string {
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  const columns = rows[0]!.length;
+  const sized = rows.filter((r) => r.length === columns);
+  const widths = rows[0]!.map((_, c) => Math.max(...sized.map((r) => r[c]!.length)));
   return rows
     .map((r) =>
       r
-        .map((cell, c) => cell.padEnd(widths[c]!))
+        .map((cell, c) => (c < r.length - 1 ? cell.padEnd(widths[c]!) : cell))
         .join('  ')
         .trimEnd(),
     )

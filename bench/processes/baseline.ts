@@ -23,6 +23,7 @@ export async function startBaseline(options: {
   const dataDir = mkdtempSync(join(tmpdir(), 'callhook-bench-baseline-'));
   const child: ChildHandle<BaselineHandlers> = forkChild<BaselineHandlers>(
     fileURLToPath(new URL('./baseline-main.ts', import.meta.url)),
+    options.from,
   );
   try {
     const { url, secret } = await child.call('start', {

@@ -26,15 +26,18 @@ export interface ChildHandle<H extends Handlers> {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Forks `entry` (a .ts file, run through tsx with the `source` condition). */
+/**
+ * Forks `entry` (a .ts file, run through tsx). Workspace packages resolve to their source
+ * unless `packages` is 'dist' (then to their build, as installed).
+ */
 export function forkChild<H extends Handlers>(
   entry: string,
-  env: Record<string, string> = {},
+  packages: 'source' | 'dist' = 'source',
 ): ChildHandle<H> {
   const child = fork(entry, [], {
-    execArgv: ['--conditions=source', '--import', 'tsx'],
+    execArgv: [...(packages === 'source' ? ['--conditions=source'] : []), '--import', 'tsx'],
     serialization: 'advanced',
-    env: { ...process.env, ...env },
+    env: process.env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();

@@ -75,6 +75,7 @@ export const backlog: Scenario = {
             calls: callsForEvents(seed, profile.backlogEvents),
             concurrency: profile.concurrency,
             seed,
+            log,
           });
           assertClean(r, 'backlog accumulation');
           const rssFull = rss.sample();

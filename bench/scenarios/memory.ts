@@ -50,6 +50,7 @@ export const memory: Scenario = {
           seconds: 900,
           calls,
           concurrency: profile.concurrency,
+          log,
           seed: 5000 + i,
           scriptOf: (index) => heldCallScript(5000 + i, index),
         });
