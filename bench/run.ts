@@ -10,10 +10,11 @@ import { currentLoad, machineInfo } from './lib/machine-info.ts';
 import {
   type BenchResults,
   RESULTS_SCHEMA,
+  resultsProblems,
   type ScenarioResult,
   writeResults,
 } from './lib/results-file.ts';
-import { formatResultsTable } from './lib/results-table.ts';
+import { formatResultsMarkdown, formatResultsTable } from './lib/results-table.ts';
 import { checkTargets } from './lib/targets.ts';
 import { backlog } from './scenarios/backlog.ts';
 import { baseline } from './scenarios/baseline.ts';
@@ -40,6 +41,10 @@ async function main(): Promise<void> {
     if (!(error instanceof UsageError)) throw error;
     console.error(`bench: ${error.message}\n\n${USAGE}`);
     process.exit(2);
+  }
+  if (options.markdownOf !== undefined) {
+    printMarkdown(options.markdownOf);
+    return;
   }
   const { profile, from } = options;
   const started = Date.now();
@@ -94,6 +99,16 @@ async function main(): Promise<void> {
   }
 }
 
+function printMarkdown(path: string): void {
+  const results = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+  const problems = resultsProblems(results);
+  if (problems.length > 0) {
+    console.error(`bench: ${path} is not a results file: ${problems.join('; ')}`);
+    process.exit(1);
+  }
+  console.log(formatResultsMarkdown(results as BenchResults));
+}
+
 /** `npm run build` (tsc -b of the sdk and the server), so dist is the code being measured. */
 function build(log: (line: string) => void): void {
   log('building dist (tsc -b packages/sdk packages/server)…');
@@ -117,4 +132,11 @@ function serverVersion(): string {
   return pkg.version;
 }
 
+// Exit through process.exit so child processes are stopped on the way out (server-process.ts).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`bench: ${signal}, stopping`);
+    process.exit(130);
+  });
+}
 await main();

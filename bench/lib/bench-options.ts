@@ -64,6 +64,8 @@ export interface BenchOptions {
   only: ScenarioId[];
   from: ServerFrom;
   out: string;
+  /** Print the Markdown tables of this results file (for the README) and run nothing. */
+  markdownOf?: string;
 }
 
 export class UsageError extends Error {
@@ -71,17 +73,20 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `npm run bench -- [--quick] [--only <ids>] [--from dist|source] [--out <file>]
+       npm run bench -- --markdown <results.json>
 
   --quick          smaller counts and fewer repeats (under 2 minutes)
   --only <ids>     comma-separated scenarios: ${SCENARIO_IDS.join(', ')} (or their numbers 1-7)
   --from <where>   run callhook serve from dist (default; built first) or from source (tsx)
-  --out <file>     results file (default bench/results/latest.json)`;
+  --out <file>     results file (default bench/results/latest.json)
+  --markdown <f>   print the tables of results file <f> as Markdown (for bench/README.md)`;
 
 export function parseBenchArgs(argv: readonly string[], defaultOut: string): BenchOptions {
   let mode: BenchProfile['mode'] = 'full';
   let only: ScenarioId[] = [...SCENARIO_IDS];
   let from: ServerFrom = 'dist';
   let out = defaultOut;
+  let markdownOf: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const value = () => {
@@ -97,9 +102,16 @@ export function parseBenchArgs(argv: readonly string[], defaultOut: string): Ben
         throw new UsageError(`--from is dist or source, not '${v}'`);
       from = v;
     } else if (arg === '--out') out = value();
+    else if (arg === '--markdown') markdownOf = value();
     else throw new UsageError(`unknown argument '${arg}'`);
   }
-  return { profile: PROFILES[mode], only, from, out };
+  return {
+    profile: PROFILES[mode],
+    only,
+    from,
+    out,
+    ...(markdownOf !== undefined && { markdownOf }),
+  };
 }
 
 function parseOnly(text: string): ScenarioId[] {

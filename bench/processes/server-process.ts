@@ -14,6 +14,12 @@ export type ServerFrom = 'dist' | 'source';
 export const BENCH_API_KEY = 'callhook-bench-key';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
+// Servers still running when the bench exits (an error, Ctrl-C) go with it.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export interface ServerProcess {
   url: string;
   pid: number;
@@ -59,8 +65,10 @@ export async function startServerProcess(
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  running.add(child);
   const output = tail(child);
   const exited = once(child, 'exit');
+  void exited.then(() => running.delete(child));
   try {
     const url = await new Promise<string>((resolve, reject) => {
       const onData = () => {

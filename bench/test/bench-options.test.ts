@@ -30,6 +30,13 @@ test('the quick profile is smaller than the full one everywhere', () => {
   assert.ok(full.repeats >= 3, 'medians of several runs');
 });
 
+test('--markdown names a results file to print, not to write', () => {
+  const o = parseBenchArgs(['--markdown', 'bench/results/latest.json'], '/d');
+  assert.equal(o.markdownOf, 'bench/results/latest.json');
+  assert.equal(o.out, '/d');
+  assert.equal(parseBenchArgs([], '/d').markdownOf, undefined);
+});
+
 test('usage errors', () => {
   for (const args of [
     ['--only', 'nine'],
