@@ -48,6 +48,7 @@ const args = [
   'tsx',
   '--test',
   '--test-concurrency=2',
+  '--test-timeout=180000',
   '--test-reporter=spec',
   '--test-reporter-destination=stdout',
   '--test-reporter=tap',

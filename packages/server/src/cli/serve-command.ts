@@ -107,16 +107,18 @@ async function serve(options: ServeOptions): Promise<void> {
     logger: { level: options.logLevel },
   };
   const server = await startServer(config);
-  const out = process.stdout;
-  out.write(`callhook ${VERSION} listening on ${server.url}\n`);
-  out.write(`data: ${server.databasePath} (durability: ${config.durability})\n`);
-  if (key.generated) {
-    out.write(`admin API key (shown once; only its hash is stored): ${key.generated}\n`);
-  } else {
-    out.write(
-      `admin API key: ${key.source === 'env' ? 'from CALLHOOK_API_KEY' : 'as stored in the data directory'}\n`,
-    );
-  }
+  // One write, so whoever reads the banner sees it whole; the key line is always last.
+  const keyLine = key.generated
+    ? `admin API key (shown once; only its hash is stored): ${key.generated}`
+    : `admin API key: ${key.source === 'env' ? 'from CALLHOOK_API_KEY' : 'as stored in the data directory'}`;
+  process.stdout.write(
+    [
+      `callhook ${VERSION} listening on ${server.url}`,
+      `data: ${server.databasePath} (durability: ${config.durability})`,
+      keyLine,
+      '',
+    ].join('\n'),
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

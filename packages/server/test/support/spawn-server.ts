@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { reapAtEnd } from './child-reaper.ts';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 
@@ -23,6 +24,7 @@ export async function spawnServer(
     ['--conditions=source', '--import', 'tsx', CLI, 'serve', '--port', '0', ...args],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  reapAtEnd(child);
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => {
@@ -37,15 +39,18 @@ export async function spawnServer(
   }));
   const url = await new Promise<string>((resolve, reject) => {
     const onData = () => {
+      // The banner's last line names the admin key; wait for it so the banner is whole.
       const match = out.match(/listening on (http:\/\/\S+)/);
-      if (match) {
+      if (match && /admin API key.*\n/.test(out)) {
         child.stdout!.off('data', onData);
         resolve(match[1]!);
       }
     };
     child.stdout!.on('data', onData);
     void exited.then(({ code, signal }) =>
-      reject(new Error(`callhook serve exited (${code ?? signal}) before listening:\n${out}\n${err}`)),
+      reject(
+        new Error(`callhook serve exited (${code ?? signal}) before listening:\n${out}\n${err}`),
+      ),
     );
   });
   return { child, url, output: () => out, exited };

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { reapAtEnd } from '../../support/child-reaper.ts';
 
 // Runs the `callhook` CLI from source in a child process, as a user would run it.
 
@@ -46,6 +47,7 @@ export function startCli(args: string[], env: Record<string, string> = {}): Runn
     env: cliEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  reapAtEnd(child);
   let out = '';
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (d: string) => {
