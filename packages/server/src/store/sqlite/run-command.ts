@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CallState } from '../../engine/call-state.ts';
 import type { CommandOutcome, IdempotencyRecord, StoredEvent } from '../port.ts';
+import { GroupCommit } from './group-commit.ts';
 import { callParams, callStateOf, eventParams, idempotencyRecordOf } from './rows.ts';
 import type { Statements } from './statements.ts';
 import { StoreError } from './store-error.ts';
@@ -21,54 +22,64 @@ export interface IdempotencyKey {
   key: string;
 }
 
-export type CommandRunner = <R>(callId: string, decide: Decide<R>, key?: IdempotencyKey) => R;
+export interface CommandRunner {
+  run<R>(callId: string, decide: Decide<R>, key?: IdempotencyKey): Promise<R>;
+  /** Runs every command still queued (before the connection closes). */
+  flush(): void;
+}
 
 /**
- * One command = one IMMEDIATE transaction: the write lock is taken before the call is read,
- * so no other connection can change the call between read and write. Anything that throws
- * (decide, a constraint, a hook) rolls the whole command back.
+ * Each command runs in its own savepoint inside an IMMEDIATE transaction shared with the other
+ * commands of the same event-loop turn (group commit): the write lock is held from before the
+ * call is read until the commit, so nothing can change the call in between. Anything that
+ * throws (decide, a constraint, a hook) rolls back that command alone; its promise rejects.
+ * Commands on one call run in arrival order, each seeing the state the previous one wrote.
  */
 export function createCommandRunner(
   db: Database.Database,
   st: Statements,
   hooks: readonly EventsAppendedHook[],
 ): CommandRunner {
-  const transaction = db.transaction(
-    (callId: string, decide: Decide<unknown>, key: IdempotencyKey | undefined): unknown => {
-      const row = st.selectCallState.get({ callId });
-      const savedRow = key
-        ? st.selectIdempotency.get({ scope: key.scope, key: key.key })
-        : undefined;
-      const outcome = decide(
-        row ? callStateOf(row) : undefined,
-        savedRow ? idempotencyRecordOf(savedRow) : undefined,
-      );
-      checkOutcome(callId, outcome);
+  const group = new GroupCommit(db);
+  const runOne = (
+    callId: string,
+    decide: Decide<unknown>,
+    key: IdempotencyKey | undefined,
+  ): unknown => {
+    const row = st.selectCallState.get({ callId });
+    const savedRow = key ? st.selectIdempotency.get({ scope: key.scope, key: key.key }) : undefined;
+    const outcome = decide(
+      row ? callStateOf(row) : undefined,
+      savedRow ? idempotencyRecordOf(savedRow) : undefined,
+    );
+    checkOutcome(callId, outcome);
 
-      if (outcome.state) st.upsertCall.run(callParams(outcome.state));
-      if (outcome.events.length > 0) {
-        const stored: StoredEvent[] = outcome.events.map((event) => ({
-          ...event,
-          position: Number(st.insertEvent.run(eventParams(event)).lastInsertRowid),
-        }));
-        for (const hook of hooks) hook(db, stored);
-      }
-      const record = outcome.idempotency;
-      if (record) {
-        st.upsertIdempotency.run({
-          scope: record.scope,
-          key: record.key,
-          requestHash: record.requestHash,
-          statusCode: record.statusCode,
-          responseBody: record.responseBody,
-          createdAt: record.createdAt,
-        });
-      }
-      return outcome.result;
-    },
-  );
-  return <R>(callId: string, decide: Decide<R>, key?: IdempotencyKey) =>
-    transaction.immediate(callId, decide, key) as R;
+    if (outcome.state) st.upsertCall.run(callParams(outcome.state));
+    if (outcome.events.length > 0) {
+      const stored: StoredEvent[] = outcome.events.map((event) => ({
+        ...event,
+        position: Number(st.insertEvent.run(eventParams(event)).lastInsertRowid),
+      }));
+      for (const hook of hooks) hook(db, stored);
+    }
+    const record = outcome.idempotency;
+    if (record) {
+      st.upsertIdempotency.run({
+        scope: record.scope,
+        key: record.key,
+        requestHash: record.requestHash,
+        statusCode: record.statusCode,
+        responseBody: record.responseBody,
+        createdAt: record.createdAt,
+      });
+    }
+    return outcome.result;
+  };
+  return {
+    run: <R>(callId: string, decide: Decide<R>, key?: IdempotencyKey) =>
+      group.run(() => runOne(callId, decide as Decide<unknown>, key)) as Promise<R>,
+    flush: () => group.flush(),
+  };
 }
 
 function checkOutcome(callId: string, outcome: CommandOutcome<unknown>): void {

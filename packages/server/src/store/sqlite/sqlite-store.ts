@@ -71,7 +71,7 @@ export class SqliteStore implements CallStore {
     decide: Decide<R>,
     options?: { idempotencyKey?: { scope: string; key: string } },
   ): Promise<R> {
-    return this.command(callId, decide, options?.idempotencyKey);
+    return this.command.run(callId, decide, options?.idempotencyKey);
   }
 
   async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
@@ -177,7 +177,9 @@ export class SqliteStore implements CallStore {
 
   /** Closes the connection (checkpointing the WAL); a second call does nothing. */
   closeSync(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.command.flush(); // commands already accepted are written, not dropped
+    this.db.close();
   }
 }
 
