@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { Clock, TimerHandle } from '../clock.ts';
 import { expireCall, nextDeadline } from '../engine/auto-end.ts';
+import { applyCommand, createCall } from '../engine/call-engine.ts';
 import type { CallState, EngineConfig, EngineEvent } from '../engine/call-state.ts';
 import { type CallView, callView } from '../engine/call-view.ts';
-import { applyCommand, createCall } from '../engine/call-engine.ts';
 import type { CallCommand, Decision, EngineContext } from '../engine/commands.ts';
 import { CallhookError } from '../errors.ts';
-import type { Clock, TimerHandle } from '../clock.ts';
 import type { CallListQuery, CallStore, CommandOutcome, IdempotencyRecord } from '../store/port.ts';
 import { DeadlineQueue } from './deadline-queue.ts';
 import { EventBus } from './event-bus.ts';
@@ -107,7 +107,10 @@ export class CallService {
   ): Promise<CommandResult> {
     return this.run(callId, idempotency, 200, (current) => {
       if (!current) {
-        return { ok: false, error: new CallhookError('not_found', `no call ${callId}`, { callId }) };
+        return {
+          ok: false,
+          error: new CallhookError('not_found', `no call ${callId}`, { callId }),
+        };
       }
       return applyCommand(current, command, this.context());
     });
@@ -128,11 +131,17 @@ export class CallService {
   /** Ends every call whose deadline has passed. Runs from the timer; exposed for tests. */
   async expireDue(): Promise<void> {
     const run = this.expiring.then(async () => {
-      for (const callId of this.deadlines.popDue(this.clock.now())) {
-        await this.run(callId, undefined, 200, (current) =>
-          current ? { ok: true, state: current, events: [] } : null,
-        ).catch(() => {});
-      }
+      // Different calls: started together, they share one group commit.
+      const due = this.deadlines.popDue(this.clock.now());
+      await Promise.all(
+        due.map((callId) =>
+          this.run(callId, undefined, 200, (current) =>
+            current
+              ? { ok: true, state: current, events: [] }
+              : { ok: false, error: new CallhookError('not_found', `no call ${callId}`) },
+          ).catch(() => {}),
+        ),
+      );
     });
     this.expiring = run;
     await run;
@@ -152,7 +161,7 @@ export class CallService {
     callId: string,
     idempotency: IdempotencyInput | undefined,
     successStatus: number,
-    decide: (current: CallState | undefined) => Decision | { ok: false; error: CallhookError } | null,
+    decide: (current: CallState | undefined) => Decision | { ok: false; error: CallhookError },
   ): Promise<CommandResult> {
     let committed: readonly EngineEvent[] = [];
     let finalState: CallState | undefined;
@@ -164,7 +173,7 @@ export class CallService {
         const expired = current ? expireCall(current, ctx) : undefined;
         const before = expired?.state ?? current;
         const expiryEvents = expired?.events ?? [];
-        const decision = decide(before) ?? { ok: true as const, state: before!, events: [] };
+        const decision = decide(before);
         if (!decision.ok) {
           const error = toCallhookError(decision.error);
           committed = expiryEvents;
@@ -204,7 +213,10 @@ export class CallService {
     return outcome.result;
   }
 
-  private replay(saved: IdempotencyRecord, idempotency: IdempotencyInput): CommandOutcome<Internal> {
+  private replay(
+    saved: IdempotencyRecord,
+    idempotency: IdempotencyInput,
+  ): CommandOutcome<Internal> {
     if (saved.requestHash !== idempotency.requestHash) {
       const error = new CallhookError(
         'conflict',

@@ -55,7 +55,12 @@ test('SIGKILL mid-burst: every acknowledged command has all its events, none has
   const second = await spawnServer(['--data', dir], { CALLHOOK_API_KEY: KEY });
   try {
     const api2 = apiClient(second.url, KEY);
-    const events: { callId: string; seq: number; type: string; payload: Record<string, unknown> }[] = [];
+    const events: {
+      callId: string;
+      seq: number;
+      type: string;
+      payload: Record<string, unknown>;
+    }[] = [];
     let cursor = '0';
     for (;;) {
       const page = await api2('GET', `/v1/events?after=${cursor}&limit=500`);
@@ -89,7 +94,10 @@ test('SIGKILL mid-burst: every acknowledged command has all its events, none has
         `seq of ${callId} not gapless`,
       );
       const dtmf = log.filter((e) => e.type === 'call.dtmf').length;
-      assert.ok(dtmf === 0 || dtmf === 3, `call ${callId} has a partial DTMF command (${dtmf} events)`);
+      assert.ok(
+        dtmf === 0 || dtmf === 3,
+        `call ${callId} has a partial DTMF command (${dtmf} events)`,
+      );
       const call = await api2('GET', `/v1/calls/${callId}`);
       assert.equal(call.body.lastSeq, log.length, `state of ${callId} disagrees with its events`);
     }

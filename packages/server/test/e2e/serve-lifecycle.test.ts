@@ -10,10 +10,15 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('first start generates a key, prints it once, stores only its hash; SIGTERM exits 0; a restart continues active calls', async () => {
   const first = await spawnServer(['--data', dir]);
-  const match = first.output().match(/admin API key \(shown once; only its hash is stored\): (chk_\S+)/);
+  const match = first
+    .output()
+    .match(/admin API key \(shown once; only its hash is stored\): (chk_\S+)/);
   assert.ok(match, `no generated key printed:\n${first.output()}`);
   const key = match[1]!;
-  assert.ok(!readFileSync(join(dir, 'api-key.sha256'), 'utf8').includes(key), 'key stored in clear');
+  assert.ok(
+    !readFileSync(join(dir, 'api-key.sha256'), 'utf8').includes(key),
+    'key stored in clear',
+  );
   assert.match(first.output(), /data: .*callhook\.db/);
 
   const api = apiClient(first.url, key);
@@ -22,7 +27,10 @@ test('first start generates a key, prints it once, stores only its hash; SIGTERM
   const created = await api('POST', '/v1/calls', { threadId: 'thread-1', streamId: 'stream-1' });
   assert.equal(created.status, 201);
   const callId = created.body.callId as string;
-  assert.equal((await api('POST', `/v1/calls/${callId}/participants`, { userId: 'alice' })).status, 200);
+  assert.equal(
+    (await api('POST', `/v1/calls/${callId}/participants`, { userId: 'alice' })).status,
+    200,
+  );
 
   first.child.kill('SIGTERM');
   assert.deepEqual(await first.exited, { code: 0, signal: null });
