@@ -77,8 +77,11 @@ export function formatNumber(x: number): string {
 /** Pads columns to their widest cell; a row shorter than the header spans its last cell. */
 function align(rows: string[][]): string {
   const columns = rows[0]!.length;
-  const sized = rows.filter((r) => r.length === columns);
-  const widths = rows[0]!.map((_, c) => Math.max(...sized.map((r) => r[c]!.length)));
+  // A spanning (last) cell of a short row does not widen its column; its other cells do.
+  const fits = (r: string[], c: number) => r.length === columns || c < r.length - 1;
+  const widths = rows[0]!.map((_, c) =>
+    Math.max(...rows.map((r) => (fits(r, c) ? (r[c] ?? '').length : 0))),
+  );
   return rows
     .map((r) =>
       r

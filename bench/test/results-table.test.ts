@@ -66,6 +66,9 @@ test('the text table: machine, medians with their runs, unmeasured scenarios wit
   assert.match(text, /load average at start 0\.1 0\.2 0\.3, at end 1 1 1/);
   assert.match(text, /1\. ceiling\s+requests\/s\s+12,346 req\/s\s+12,000 · 12,346 · 13,000/);
   assert.match(text, /6\. backlog\s+not-available: no --retry-schedule/);
+  // The long reason spans the row: it does not push the figure column out.
+  assert.match(text, /\n1\. ceiling {2}requests\/s {2}12,346 req\/s/);
+  assert.match(text, /\n6\. backlog {2}not-available/);
   assert.match(text, /end to end, sustained\s+≥ 5,000 events\/s\s+-\s+not measured/);
   assert.match(text, /end to end ÷ ceiling\s+≥ 0\.35 x\s+0\.41 x\s+met/);
   assert.match(text, /notes:\n {2}1\. receiver answered 204 every time/);
