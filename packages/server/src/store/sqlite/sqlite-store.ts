@@ -10,8 +10,8 @@ import type {
   IdempotencyRecord,
   StoredEvent,
 } from '../port.ts';
-import { decodeCallCursor, encodeCallCursor } from './call-cursor.ts';
 import { type MigrationResult, migrate } from './migrate.ts';
+import { decodePageCursor, encodePageCursor } from './page-cursor.ts';
 import { callStateOf, idempotencyRecordOf, storedEventOf } from './rows.ts';
 import {
   type CommandRunner,
@@ -102,10 +102,8 @@ export class SqliteStore implements CallStore {
         },
       );
     }
-    // Without a cursor, start above every real sort key.
-    const before = query.cursor
-      ? decodeCallCursor(query.cursor)
-      : { createdAt: Number.MAX_SAFE_INTEGER, callId: '' };
+    // Keyset on (created_at, call_id); without a cursor, start above every real key.
+    const before = decodePageCursor(query.cursor);
     const filters = {
       status: query.status !== undefined,
       threadId: query.threadId !== undefined,
@@ -114,7 +112,7 @@ export class SqliteStore implements CallStore {
     // One row more than asked tells whether there is a next page.
     const rows = this.st.callPages[callPageIndex(filters)]!.all({
       beforeCreatedAt: before.createdAt,
-      beforeCallId: before.callId,
+      beforeCallId: before.id,
       status: query.status,
       threadId: query.threadId,
       streamId: query.streamId,
@@ -126,7 +124,7 @@ export class SqliteStore implements CallStore {
       calls: page.map(callStateOf),
       nextCursor:
         rows.length > limit && last
-          ? encodeCallCursor({ createdAt: last.created_at, callId: last.call_id })
+          ? encodePageCursor({ createdAt: last.created_at, id: last.call_id })
           : null,
     };
   }
