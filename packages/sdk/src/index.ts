@@ -21,6 +21,7 @@ export type { ReceiveResult } from './receiver/receive-result.ts';
 export * from './receiver/receiver-errors.ts';
 export type { Timers } from './receiver/timers.ts';
 export * from './receiver/web-handler.ts';
+export * from './signing/delivery-header-names.ts';
 export type { HeadersInput } from './signing/header-lookup.ts';
 export { generateSecret, SECRET_PREFIX } from './signing/secret.ts';
 export * from './signing/webhook.ts';

@@ -1,3 +1,7 @@
+import {
+  DELIVERY_HEADER_NAMES,
+  type DeliveryHeaderName,
+} from '../signing/delivery-header-names.ts';
 import { EVENT_EXAMPLES } from './examples.ts';
 import { UUID_PATTERN } from './identifiers.ts';
 import { eventJsonSchema, type JsonSchema } from './json-schema.ts';
@@ -68,17 +72,8 @@ export function webhookHeadersJsonSchema(): JsonSchema {
         pattern: POSITIVE_INTEGER,
         description: 'delivery attempt number of this event to this endpoint, from 1',
       },
-    },
-    required: [
-      'content-type',
-      'webhook-id',
-      'webhook-timestamp',
-      'webhook-signature',
-      'callhook-event-type',
-      'callhook-call-id',
-      'callhook-seq',
-      'callhook-attempt',
-    ],
+    } satisfies Record<DeliveryHeaderName, JsonSchema>,
+    required: [...DELIVERY_HEADER_NAMES],
   };
 }
 

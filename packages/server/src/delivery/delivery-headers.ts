@@ -1,7 +1,7 @@
 // The headers of one delivery attempt, exactly as CONTRACT.md §4 puts them on the wire.
 // Signing is the SDK's Webhook (one implementation of Standard Webhooks for both sides);
 // user-agent is the sender's.
-import { Webhook } from '@callhook/sdk';
+import { type DeliveryHeaders, Webhook } from '@callhook/sdk';
 import { CallhookError } from '../errors.ts';
 import type { DeliveryRecord, EndpointSecret } from '../store/delivery-port.ts';
 
@@ -20,7 +20,7 @@ export interface DeliveryHeadersInput {
   now: number;
 }
 
-export function buildDeliveryHeaders(input: DeliveryHeadersInput): Record<string, string> {
+export function buildDeliveryHeaders(input: DeliveryHeadersInput): DeliveryHeaders {
   const { delivery, attempt, body, now } = input;
   const live = liveSecrets(input.secrets, now);
   if (live.length === 0) {
