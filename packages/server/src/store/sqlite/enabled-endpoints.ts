@@ -43,12 +43,23 @@ export class EnabledEndpoints {
 
   /** Ids of the enabled endpoints the event goes to, in id order. */
   matching(event: EventFacts): string[] {
+    const ids: string[] = [];
+    for (const { id, selector } of this.load()) if (selects(selector, event)) ids.push(id);
+    return ids;
+  }
+
+  /** Whether every enabled endpoint is in `ids` (then nothing of theirs is left to claim). */
+  allIn(ids: readonly string[]): boolean {
+    if (ids.length === 0) return this.load().length === 0;
+    const set = new Set(ids);
+    return this.load().every(({ id }) => set.has(id));
+  }
+
+  private load(): { id: string; selector: EndpointSelector }[] {
     this.selectors ??= this.st.selectEnabledEndpointFilters
       .all()
       .map((row) => ({ id: row.id, selector: selectorOf(row) }));
-    const ids: string[] = [];
-    for (const { id, selector } of this.selectors) if (selects(selector, event)) ids.push(id);
-    return ids;
+    return this.selectors;
   }
 
   /** After any endpoint write: read again at the next event. */

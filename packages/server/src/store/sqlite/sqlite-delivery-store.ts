@@ -173,6 +173,9 @@ export class SqliteDeliveryStore implements DeliveryStore {
     if (!(leaseUntil > now)) {
       throw new RangeError(`claimDue: leaseUntil (${leaseUntil}) must be after now (${now})`);
     }
+    // Every enabled endpoint excluded (busy) or none enabled: nothing can be claimed. Without
+    // this the due scan would walk every due head of the busy endpoints, the whole backlog.
+    if (this.enabled.allIn(excludeEndpointIds)) return [];
     return this.tx.claimDue(now, limit, leaseUntil, excludeEndpointIds);
   }
 

@@ -190,6 +190,10 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     db.pragma(sql.PRAGMA_JOURNAL_WAL);
     db.pragma(options.durability === 'strict' ? sql.PRAGMA_SYNC_FULL : sql.PRAGMA_SYNC_NORMAL);
     db.pragma(sql.PRAGMA_FOREIGN_KEYS);
+    db.pragma(sql.PRAGMA_CACHE_SIZE);
+    db.pragma(sql.PRAGMA_TEMP_STORE_MEMORY);
+    db.pragma(sql.PRAGMA_WAL_AUTOCHECKPOINT);
+    db.pragma(sql.PRAGMA_JOURNAL_SIZE_LIMIT);
     return new SqliteStore(db, migrate(db));
   } catch (error) {
     db.close();
