@@ -44,10 +44,15 @@ export function parseCidr(text: string): Cidr {
   return { network, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
 }
 
+/** Addresses whose verdict is remembered; past this the memo starts again (a bound, not an LRU). */
+const MAX_VERDICTS = 4096;
+
 export class TargetPolicy {
   readonly allowPrivateTargets: boolean;
   readonly allowTargets: readonly string[];
   private readonly allowed = new BlockList();
+  /** Verdicts by address text: every attempt checks its endpoint's address, and a policy never changes. */
+  private readonly verdicts = new Map<string, IpAddressClass | null>();
 
   constructor(options: TargetPolicyOptions = {}) {
     this.allowPrivateTargets = options.allowPrivateTargets ?? false;
@@ -60,6 +65,16 @@ export class TargetPolicy {
 
   /** Why `ip` is refused, or null when it may be dialled. */
   refusal(ip: string): IpAddressClass | null {
+    let verdict = this.verdicts.get(ip);
+    if (verdict === undefined) {
+      verdict = this.judge(ip);
+      if (this.verdicts.size >= MAX_VERDICTS) this.verdicts.clear();
+      this.verdicts.set(ip, verdict);
+    }
+    return verdict;
+  }
+
+  private judge(ip: string): IpAddressClass | null {
     const kind = classifyIp(ip);
     if (kind === 'public' || this.allowPrivateTargets) return null;
     const text = bareIp(ip);
