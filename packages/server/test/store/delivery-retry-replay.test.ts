@@ -6,6 +6,7 @@ import {
   claim,
   digits,
   endpoint,
+  LEASE_MS,
   lane,
   outcome,
   startCall,
@@ -105,6 +106,84 @@ test('a retry while the head is in flight waits for its outcome: one attempt per
     [2, null],
   ]);
   assert.deepEqual(await sendAll(store, T0 + 4, 'delivered'), [1, 2]);
+});
+
+// The counterexample of delivery-lanes.property.test.ts (fast-check seed 27): an outcome
+// written after its lease lapsed, for a head that a retry had meanwhile put back to waiting,
+// made it a second head of its lane.
+test('a late outcome of a head a retry put back to waiting leaves it waiting: the lane keeps one head', async (t) => {
+  const { store } = tempStore(t);
+  await store.deliveries.createEndpoint(endpoint('ep_a'));
+  const call = await startCall(store);
+  await digits(store, call.callId, '1');
+  const [first] = await claim(store, T0);
+  await store.deliveries.recordOutcomes([outcome(first!, 'failed')], T0 + 1);
+  const [late] = await claim(store, T0 + 1);
+  assert.equal(late?.seq, 2);
+
+  // seq 2's lease lapses with its attempt still under way; seq 1, retried, takes the head.
+  const lapsed = T0 + 1 + LEASE_MS;
+  await store.deliveries.retryDelivery(first!.id, lapsed);
+  assert.deepEqual(lane(store, 'ep_a', call.callId), [
+    [1, lapsed],
+    [2, null],
+  ]);
+  await store.deliveries.recordOutcomes(
+    [outcome(late!, { status: 'pending', nextAttemptAt: lapsed })],
+    lapsed,
+  );
+  assert.deepEqual(lane(store, 'ep_a', call.callId), [
+    [1, lapsed],
+    [2, null],
+  ]);
+  assert.equal((await store.deliveries.getDelivery(late!.id))?.attemptCount, 1);
+  assert.deepEqual(await sendAll(store, lapsed, 'delivered'), [1, 2]);
+});
+
+test('a late outcome of a head a replay put back to waiting leaves it waiting too', async (t) => {
+  const { store } = tempStore(t);
+  const d = store.deliveries;
+  await d.createEndpoint(endpoint('ep_a'));
+  const call = await startCall(store);
+  await sendAll(store, T0, 'delivered');
+  await digits(store, call.callId, '1', T0 + 1);
+  const [late] = await claim(store, T0 + 1);
+  assert.equal(late?.seq, 2);
+
+  const lapsed = T0 + 1 + LEASE_MS;
+  assert.equal(await d.replay('ep_a', T0, T0, lapsed), 1); // seq 1 again, ahead of seq 2
+  await d.recordOutcomes([outcome(late!, { status: 'pending', nextAttemptAt: lapsed })], lapsed);
+  assert.deepEqual(lane(store, 'ep_a', call.callId), [
+    [1, lapsed],
+    [2, null],
+  ]);
+  assert.deepEqual(await sendAll(store, lapsed, 'delivered'), [1, 2]);
+});
+
+test('enabling an endpoint again gives a lane its head in flight, not a lower seq retried behind it', async (t) => {
+  const { store } = tempStore(t);
+  const ep = endpoint('ep_a');
+  await store.deliveries.createEndpoint(ep);
+  const call = await startCall(store);
+  await digits(store, call.callId, '1');
+  const [first] = await claim(store, T0);
+  await store.deliveries.recordOutcomes([outcome(first!, 'failed')], T0 + 1);
+  const [inFlight] = await claim(store, T0 + 1);
+  await store.deliveries.retryDelivery(first!.id, T0 + 2); // waits behind seq 2
+
+  const disabled = { ...ep, enabled: false, disabledReason: 'manual' as const };
+  await store.deliveries.updateEndpoint({ ...disabled, updatedAt: T0 + 3 });
+  await store.deliveries.updateEndpoint({ ...ep, updatedAt: T0 + 4 });
+  assert.deepEqual(await claim(store, T0 + 4), [], 'seq 1 would be a second attempt in flight');
+  assert.deepEqual(lane(store, 'ep_a', call.callId), [
+    [1, null],
+    [2, T0 + 4],
+  ]);
+  await store.deliveries.recordOutcomes(
+    [outcome(inFlight!, { status: 'pending', nextAttemptAt: T0 + 60_000 })],
+    T0 + 5,
+  );
+  assert.deepEqual(await sendAll(store, T0 + 6, 'delivered'), [1, 2]);
 });
 
 test('retrying the head itself makes it due now; unknown ids give undefined; delivered is refused', async (t) => {

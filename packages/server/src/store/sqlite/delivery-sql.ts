@@ -120,7 +120,11 @@ export const PARK_ENDPOINT_LANES = `
   UPDATE deliveries SET next_attempt_at = NULL, updated_at = @now
   WHERE endpoint_id = @endpointId AND status = 'pending' AND next_attempt_at IS NOT NULL`;
 
-/** Enabling it again gives each lane without a head its first pending delivery, due @now. */
+/**
+ * Enabling it again gives each lane without a head its first pending delivery, due @now, or
+ * its delivery still in flight (leased) if it has one: a lower seq that a retry or a replay
+ * put behind it waits for its outcome, so the lane never has two attempts in flight.
+ */
 export const RESUME_ENDPOINT_LANES = `
   UPDATE deliveries SET next_attempt_at = @now, updated_at = @now
   WHERE id IN (
@@ -128,7 +132,7 @@ export const RESUME_ENDPOINT_LANES = `
       SELECT first.id FROM deliveries AS first
       WHERE first.endpoint_id = @endpointId AND first.call_id = lane.call_id
         AND first.status = 'pending'
-      ORDER BY first.seq, first.rowid
+      ORDER BY coalesce(first.leased_until > @now, 0) DESC, first.seq, first.rowid
       LIMIT 1)
     FROM deliveries AS lane
     WHERE lane.endpoint_id = @endpointId AND lane.status = 'pending'
@@ -182,10 +186,16 @@ export const INSERT_ATTEMPT = `
   VALUES (@deliveryId, @attempt, @startedAt, @statusCode, @latencyMs, @error, @responseBody)
   ON CONFLICT (delivery_id, attempt) DO NOTHING`;
 
+/**
+ * An attempt's outcome: a head takes its retry time (@nextAttemptAt). A waiting delivery keeps
+ * waiting: its late outcome (its lease lapsed, and a retry or a replay gave the lane a lower
+ * head meanwhile) must not make a second head; the lane rule moves it up in its turn.
+ */
 export const UPDATE_DELIVERY_OUTCOME = `
   UPDATE deliveries SET
     status = @status, attempt_count = MAX(attempt_count, @attempt),
-    next_attempt_at = @nextAttemptAt, leased_until = NULL, updated_at = @now
+    next_attempt_at = CASE WHEN next_attempt_at IS NULL THEN NULL ELSE @nextAttemptAt END,
+    leased_until = NULL, updated_at = @now
   WHERE id = @id`;
 
 /** Manual retry: pending again, waiting until the lane is settled. */
