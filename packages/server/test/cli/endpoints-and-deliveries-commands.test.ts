@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { apiClient, type SpawnedServer, spawnServer } from '../support/spawn-server.ts';
+import { apiClient } from '../support/spawn-server.ts';
+import { serverForThisFile } from './support/file-server.ts';
 import { runCli } from './support/run-cli.ts';
 import { startVerifyingReceiver, type VerifyingReceiver } from './support/verifying-receiver.ts';
 
@@ -11,36 +9,28 @@ import { startVerifyingReceiver, type VerifyingReceiver } from './support/verify
 // loopback receiver, watch a delivery fail, retry it, replay, rotate the secret, re-enable,
 // delete — each command's output and the server's state checked.
 
-const API_KEY = 'cli-endpoints-test-key-0123456789';
 const opts = { timeout: 90_000 };
-let server: SpawnedServer;
-let dataDir: string;
-let env: Record<string, string>;
+// One retry, ten minutes on: a failed first attempt stays failed for the test's lifetime.
+const served = serverForThisFile('endpoints', [
+  '--allow-private-targets',
+  '--retry-schedule',
+  '0,10m',
+]);
 let receiver: VerifyingReceiver;
 /** While true, the receiver answers 503 to call.created. */
 let failCreated = true;
 
 before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'callhook-cli-endpoints-'));
-  // One retry, ten minutes on: a failed first attempt stays failed for the test's lifetime.
-  const flags = ['--allow-private-targets', '--retry-schedule', '0,10m'];
-  server = await spawnServer(['--data', dataDir, ...flags], {
-    CALLHOOK_API_KEY: API_KEY,
-  });
-  env = { CALLHOOK_SERVER: server.url, CALLHOOK_API_KEY: API_KEY };
   receiver = await startVerifyingReceiver((hook) =>
     failCreated && hook.headers['callhook-event-type'] === 'call.created' ? 503 : 200,
   );
 });
 after(async () => {
-  server.child.kill('SIGTERM');
-  await server.exited;
   await receiver.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function cli(...args: string[]) {
-  const run = await runCli(args, env);
+  const run = await runCli(args, served.env);
   assert.equal(run.code, 0, `callhook ${args.join(' ')}\n${run.stdout}\n${run.stderr}`);
   return run.stdout;
 }
@@ -76,7 +66,7 @@ test('endpoints add prints the endpoint and its secret once; list shows it', opt
   assert.doesNotMatch(list, /whsec_/);
 
   assert.match(await cli('endpoints', 'rm', id), new RegExp(`Deleted endpoint ${id}`));
-  const again = await runCli(['endpoints', 'rm', id], env);
+  const again = await runCli(['endpoints', 'rm', id], served.env);
   assert.equal(again.code, 1);
   assert.match(again.stderr, new RegExp(`^callhook: 404 not_found — .*${id}`));
 });
@@ -158,7 +148,7 @@ test(
     assert.equal(String(signedTwice!.headers['webhook-signature']).split(' ').length, 2);
 
     // enable: an endpoint disabled through the API comes back.
-    const api = apiClient(server.url, API_KEY);
+    const api = apiClient(served.server.url, served.apiKey);
     const patched = await api('PATCH', `/v1/endpoints/${endpoint.id}`, { enabled: false });
     assert.equal(patched.status, 200);
     assert.match(
@@ -175,15 +165,18 @@ test(
 );
 
 test('API errors print status, code and message, and exit 1', opts, async () => {
-  const wrongKey = await runCli(['endpoints', 'list'], { ...env, CALLHOOK_API_KEY: 'wrong-key' });
+  const wrongKey = await runCli(['endpoints', 'list'], {
+    ...served.env,
+    CALLHOOK_API_KEY: 'wrong-key',
+  });
   assert.equal(wrongKey.code, 1);
   assert.equal(wrongKey.stderr, 'callhook: 401 unauthorized — the API key is not valid\n');
 
-  const retry = await runCli(['deliveries', 'retry', 'dlv_0000'], env);
+  const retry = await runCli(['deliveries', 'retry', 'dlv_0000'], served.env);
   assert.equal(retry.code, 1);
   assert.match(retry.stderr, /^callhook: 404 not_found — .*dlv_0000/);
 
-  const badUrl = await runCli(['endpoints', 'add', 'not a url'], env);
+  const badUrl = await runCli(['endpoints', 'add', 'not a url'], served.env);
   assert.equal(badUrl.code, 1);
   assert.match(badUrl.stderr, /^callhook: 400 validation_error — /);
 });

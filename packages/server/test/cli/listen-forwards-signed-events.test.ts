@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { generateSecret } from '@callhook/sdk';
-import { apiClient, type SpawnedServer, spawnServer } from '../support/spawn-server.ts';
+import { apiClient } from '../support/spawn-server.ts';
+import { serverForThisFile } from './support/file-server.ts';
 import { runCli, startCli } from './support/run-cli.ts';
 import { startVerifyingReceiver } from './support/verifying-receiver.ts';
 
@@ -12,22 +10,8 @@ import { startVerifyingReceiver } from './support/verifying-receiver.ts';
 // receiver that checks signatures with the `standardwebhooks` package. Each event arrives as
 // the service's own delivery would send it (CONTRACT.md §4), in order, one line printed each.
 
-const API_KEY = 'cli-listen-test-key-0123456789';
 const opts = { timeout: 60_000 };
-let server: SpawnedServer;
-let dataDir: string;
-let env: Record<string, string>;
-
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'callhook-cli-listen-'));
-  server = await spawnServer(['--data', dataDir], { CALLHOOK_API_KEY: API_KEY });
-  env = { CALLHOOK_SERVER: server.url, CALLHOOK_API_KEY: API_KEY };
-});
-after(async () => {
-  server.child.kill('SIGTERM');
-  await server.exited;
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const served = serverForThisFile('listen');
 
 interface LoggedEvent {
   id: string;
@@ -38,12 +22,15 @@ interface LoggedEvent {
 }
 
 async function loggedEvents(callId: string): Promise<LoggedEvent[]> {
-  const res = await apiClient(server.url, API_KEY)('GET', `/v1/events?callId=${callId}&limit=500`);
+  const res = await apiClient(served.server.url, served.apiKey)(
+    'GET',
+    `/v1/events?callId=${callId}&limit=500`,
+  );
   return res.body.events as LoggedEvent[];
 }
 
 async function triggerCall(type: string): Promise<string> {
-  const run = await runCli(['trigger', type, '--json'], env);
+  const run = await runCli(['trigger', type, '--json'], served.env);
   assert.equal(run.code, 0, run.stderr);
   return (JSON.parse(run.stdout) as { callId: string }).callId;
 }
@@ -53,7 +40,7 @@ test(
   opts,
   async () => {
     const receiver = await startVerifyingReceiver();
-    const listen = startCli(['listen', '--forward-to', receiver.url], env);
+    const listen = startCli(['listen', '--forward-to', receiver.url], served.env);
     try {
       const [, secret] = await listen.waitForOutput(
         /Your webhook signing secret is (whsec_\S+) \(use it in your bot\)/,
@@ -114,7 +101,7 @@ test('--secret signs with the given secret; --types forwards only those types', 
   receiver.secret = secret;
   const listen = startCli(
     ['listen', '--forward-to', receiver.url, '--secret', secret, '--types', 'call.dtmf,call.ended'],
-    env,
+    served.env,
   );
   try {
     await listen.waitForOutput(/Ready! Forwarding call\.dtmf, call\.ended from /);
@@ -152,7 +139,7 @@ test('--json prints one JSON object per event on stdout, messages on stderr', op
   receiver.secret = secret;
   const listen = startCli(
     ['listen', '--forward-to', receiver.url, '--secret', secret, '--json'],
-    env,
+    served.env,
   );
   try {
     await listen.waitForOutput(/Ready!/, 15_000, 'stderr');

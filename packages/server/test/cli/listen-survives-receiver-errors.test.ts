@@ -1,35 +1,18 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { type SpawnedServer, spawnServer } from '../support/spawn-server.ts';
+import { test } from 'node:test';
+import { serverForThisFile } from './support/file-server.ts';
 import { runCli, startCli } from './support/run-cli.ts';
 import { startVerifyingReceiver } from './support/verifying-receiver.ts';
 
 // A bot under development fails in every way; `listen` reports each failure on the event's
 // line and goes on with the next event, once each (it does not retry).
 
-const API_KEY = 'cli-listen-errors-key-0123456789';
 const opts = { timeout: 60_000 };
-let server: SpawnedServer;
-let dataDir: string;
-let env: Record<string, string>;
-
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'callhook-cli-listen-errors-'));
-  server = await spawnServer(['--data', dataDir], { CALLHOOK_API_KEY: API_KEY });
-  env = { CALLHOOK_SERVER: server.url, CALLHOOK_API_KEY: API_KEY };
-});
-after(async () => {
-  server.child.kill('SIGTERM');
-  await server.exited;
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const served = serverForThisFile('listen-errors');
 
 async function trigger(type: string): Promise<string> {
-  const run = await runCli(['trigger', type, '--json'], env);
+  const run = await runCli(['trigger', type, '--json'], served.env);
   assert.equal(run.code, 0, run.stderr);
   return (JSON.parse(run.stdout) as { callId: string }).callId;
 }
@@ -42,7 +25,7 @@ test(
     const receiver = await startVerifyingReceiver((_hook, index) =>
       index === 0 ? 500 : index === 1 ? 'reset' : 200,
     );
-    const listen = startCli(['listen', '--forward-to', receiver.url], env);
+    const listen = startCli(['listen', '--forward-to', receiver.url], served.env);
     try {
       await listen.waitForOutput(/Ready!/);
       await trigger('call.dtmf');
@@ -71,7 +54,10 @@ test(
   opts,
   async () => {
     const port = await closedPort();
-    const listen = startCli(['listen', '--forward-to', `http://127.0.0.1:${port}/hooks`], env);
+    const listen = startCli(
+      ['listen', '--forward-to', `http://127.0.0.1:${port}/hooks`],
+      served.env,
+    );
     try {
       await listen.waitForOutput(/Ready!/);
       await trigger('call.user.invited');

@@ -1,31 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { EVENT_TYPES } from '@callhook/sdk';
-import { apiClient, type SpawnedServer, spawnServer } from '../support/spawn-server.ts';
+import { apiClient } from '../support/spawn-server.ts';
+import { serverForThisFile } from './support/file-server.ts';
 import { runCli } from './support/run-cli.ts';
 
 // `callhook trigger <type>` against a real `callhook serve`: for every event type, the flow
 // it runs makes the server emit that event, and the command reports the call and its events.
 
-const API_KEY = 'cli-trigger-test-key-0123456789';
 const opts = { timeout: 60_000 };
-let server: SpawnedServer;
-let dataDir: string;
-let env: Record<string, string>;
-
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'callhook-cli-trigger-'));
-  server = await spawnServer(['--data', dataDir], { CALLHOOK_API_KEY: API_KEY });
-  env = { CALLHOOK_SERVER: server.url, CALLHOOK_API_KEY: API_KEY };
-});
-after(async () => {
-  server.child.kill('SIGTERM');
-  await server.exited;
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const served = serverForThisFile('trigger');
 
 interface TriggerJson {
   callId: string;
@@ -36,12 +20,12 @@ interface TriggerJson {
 
 for (const type of EVENT_TYPES) {
   test(`trigger ${type} makes the server emit ${type}`, opts, async () => {
-    const run = await runCli(['trigger', type, '--json'], env);
+    const run = await runCli(['trigger', type, '--json'], served.env);
     assert.equal(run.code, 0, run.stderr);
     const printed = JSON.parse(run.stdout) as TriggerJson;
 
     // The server's own event log is the judge, not the command's report of it.
-    const api = apiClient(server.url, API_KEY);
+    const api = apiClient(served.server.url, served.apiKey);
     const res = await api('GET', `/v1/events?callId=${printed.callId}&limit=500`);
     assert.equal(res.status, 200);
     const logged = res.body.events as TriggerJson['events'];
@@ -63,7 +47,7 @@ test(
   async () => {
     const run = await runCli(
       ['trigger', 'call.dtmf', '--thread', 'thread-7', '--stream', 'stream-3'],
-      env,
+      served.env,
     );
     assert.equal(run.code, 0, run.stderr);
     const callId = run.stdout.match(
@@ -80,7 +64,7 @@ test(
       );
     }
     assert.match(run.stdout, /dtmf=1/);
-    const api = apiClient(server.url, API_KEY);
+    const api = apiClient(served.server.url, served.apiKey);
     const res = await api('GET', `/v1/calls/${callId}`);
     assert.equal(res.body.threadId, 'thread-7');
     assert.equal(res.body.streamId, 'stream-3');
