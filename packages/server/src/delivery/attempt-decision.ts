@@ -85,7 +85,7 @@ function truncateUtf8(text: string, maxBytes: number): string {
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= maxBytes) return text;
   let end = maxBytes;
-  // Back off continuation bytes (10xxxxxx) so the cut falls on a character boundary.
+  // Step back over UTF-8 continuation bytes (top bits 10) so the cut falls between characters.
   while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end -= 1;
   return bytes.subarray(0, end).toString('utf8');
 }

@@ -1,29 +1,12 @@
-import type { CallEventType } from '@callhook/sdk';
-import type {
-  AttemptRecord,
-  DeliveryRecord,
-  DeliveryStatus,
-  EndpointDisabledReason,
-  EndpointFilter,
-  EndpointRecord,
-} from '../store/delivery-port.ts';
+import type { AttemptRecord, DeliveryRecord, EndpointRecord } from '../store/delivery-port.ts';
 import { previousSecretExpiry } from './endpoint-secrets.ts';
 
 // What the API shows of endpoints and deliveries. Secrets never appear here: only the create
 // and rotate-secret answers carry one (EndpointWithSecret), once. Times are epoch ms, as in
 // the rest of the API.
 
-export interface EndpointView {
-  id: string;
-  url: string;
-  description: string | null;
-  eventTypes: CallEventType[] | null;
-  filter: EndpointFilter | null;
-  enabled: boolean;
-  disabledReason: EndpointDisabledReason | null;
-  failingSince: number | null;
-  createdAt: number;
-  updatedAt: number;
+/** The stored endpoint without its secrets (views are derived from the port's records). */
+export interface EndpointView extends Omit<EndpointRecord, 'secrets'> {
   /** While a replaced secret still signs: when the last one stops. */
   secretRotation: { previousExpiresAt: number } | null;
 }
@@ -33,27 +16,10 @@ export interface EndpointWithSecret extends EndpointView {
   secret: string;
 }
 
-export interface AttemptView {
-  attempt: number;
-  startedAt: number;
-  statusCode: number | null;
-  latencyMs: number;
-  error: string | null;
-  responseBody: string;
-}
+export type AttemptView = Omit<AttemptRecord, 'deliveryId'>;
 
-export interface DeliveryView {
-  id: string;
-  endpointId: string;
-  eventId: string;
-  callId: string;
-  seq: number;
-  eventType: CallEventType;
-  status: DeliveryStatus;
-  attemptCount: number;
-  nextAttemptAt: number | null;
-  createdAt: number;
-  updatedAt: number;
+/** The stored delivery without its internal log position, with its attempts. */
+export interface DeliveryView extends Omit<DeliveryRecord, 'eventPosition'> {
   attempts: AttemptView[];
 }
 
