@@ -43,11 +43,13 @@ export function serveCommand(from: ServerFrom): string[] {
 export async function startServerProcess(
   from: ServerFrom,
   flags: string[] = [],
+  options: { nodeFlags?: string[] } = {},
 ): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'callhook-bench-'));
   const child = spawn(
     process.execPath,
     [
+      ...(options.nodeFlags ?? []),
       ...serveCommand(from),
       '--host',
       '127.0.0.1',

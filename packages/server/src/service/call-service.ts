@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock, TimerHandle } from '../clock.ts';
 import { expireCall, nextDeadline } from '../engine/auto-end.ts';
 import { applyCommand, createCall } from '../engine/call-engine.ts';
@@ -7,6 +6,7 @@ import { type CallView, callView } from '../engine/call-view.ts';
 import type { CallCommand, Decision, EngineContext } from '../engine/commands.ts';
 import { CallhookError } from '../errors.ts';
 import type { CallListQuery, CallStore, CommandOutcome, IdempotencyRecord } from '../store/port.ts';
+import { uuidV7Generator } from '../uuid-v7.ts';
 import { DeadlineQueue } from './deadline-queue.ts';
 import { EventBus } from './event-bus.ts';
 
@@ -58,7 +58,8 @@ export class CallService {
     this.store = options.store;
     this.clock = options.clock;
     this.config = options.config;
-    this.newId = options.newId ?? randomUUID;
+    // Time-ordered ids keep the store's per-call indexes append-mostly (uuid-v7.ts).
+    this.newId = options.newId ?? uuidV7Generator(() => this.clock.now());
     this.bus = options.bus ?? new EventBus();
   }
 

@@ -1,0 +1,150 @@
+// Where does `callhook serve` spend its CPU? Runs the end-to-end load (scenario 3's traffic,
+// saturating) against a server started with `node --cpu-prof`, with one endpoint on the
+// verifying receiver (or none: --no-endpoint), then prints the heaviest functions by self
+// time and the same grouped by where the code lives (our files, each package, node itself).
+//
+//   npm run bench:profile -- [--seconds 10] [--no-endpoint] [--top 40] [--keep DIR]
+//                            [--serve-args "--endpoint-concurrency 64"] [--no-cpu-prof]
+//
+// Worker threads write their own .cpuprofile; each is summarised on its own.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createEndpoint } from './lib/control-api.ts';
+import { assertClean, driveLoad } from './lib/load.ts';
+import { spawnReceiver } from './processes/receiver.ts';
+import { BENCH_API_KEY, startServerProcess } from './processes/server-process.ts';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '10' },
+    'no-endpoint': { type: 'boolean', default: false },
+    top: { type: 'string', default: '40' },
+    keep: { type: 'string' },
+    concurrency: { type: 'string', default: '64' },
+    'serve-args': { type: 'string', default: '' },
+    'no-cpu-prof': { type: 'boolean', default: false },
+  },
+});
+const seconds = Number(values.seconds);
+const top = Number(values.top);
+const profileDir = values.keep ?? mkdtempSync(join(tmpdir(), 'callhook-profile-'));
+mkdirSync(profileDir, { recursive: true });
+
+console.log(
+  `profiling callhook serve (dist) for ${seconds} s, ${values['no-endpoint'] ? 'no endpoint' : 'one endpoint on the verifying receiver'}; ${cpus()[0]?.model}, ${cpus().length} cores, Node ${process.version}`,
+);
+const serveArgs = values['serve-args'].split(/\s+/).filter((a) => a !== '');
+const server = await startServerProcess('dist', ['--allow-private-targets', ...serveArgs], {
+  nodeFlags: values['no-cpu-prof'] ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir],
+});
+const receiver = spawnReceiver();
+try {
+  if (!values['no-endpoint']) {
+    const { port } = await receiver.call('listen', { mode: 'verify' });
+    const { secret } = await createEndpoint(
+      server.url,
+      BENCH_API_KEY,
+      `http://127.0.0.1:${port}/webhooks`,
+    );
+    await receiver.call('useSecret', { secret });
+  }
+  const started = performance.now();
+  const load = await driveLoad({
+    url: server.url,
+    seconds,
+    concurrency: Number(values.concurrency),
+    seed: 4242,
+  });
+  assertClean(load, 'profile load');
+  const loadMs = performance.now() - started;
+  console.log(
+    `load: ${load.commands.ok} commands, ${load.events} events in ${(loadMs / 1000).toFixed(1)} s (${Math.round(load.commands.ok / (loadMs / 1000))} commands/s)`,
+  );
+  if (!values['no-endpoint']) {
+    const stats = await receiver.call('waitFor', { count: load.events, timeoutMs: 120_000 });
+    const ms = performance.now() - started;
+    console.log(
+      `delivered: ${stats.received}/${load.events} in ${(ms / 1000).toFixed(1)} s (${Math.round(stats.received / (ms / 1000))} events/s), ${stats.invalid} invalid`,
+    );
+  }
+} finally {
+  await receiver.stop();
+  await server.stop(); // SIGTERM: node writes the profiles on exit
+}
+
+for (const file of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {
+  summarise(file, JSON.parse(readFileSync(join(profileDir, file), 'utf8')) as CpuProfile);
+}
+if (values.keep === undefined) rmSync(profileDir, { recursive: true, force: true });
+else console.log(`profiles kept in ${profileDir} (open them in Chrome DevTools' Performance tab)`);
+
+function summarise(file: string, profile: CpuProfile): void {
+  const selfUs = new Map<number, number>();
+  for (let i = 0; i < profile.samples.length; i++) {
+    const id = profile.samples[i]!;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  }
+  const total = profile.endTime - profile.startTime;
+  const byFunction = new Map<string, number>();
+  const byPlace = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const us = selfUs.get(node.id) ?? 0;
+    if (us === 0) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const key = `${functionName || '(anonymous)'} ${shortUrl(url)}${url ? `:${lineNumber + 1}` : ''}`;
+    byFunction.set(key, (byFunction.get(key) ?? 0) + us);
+    const place = placeOf(functionName, url);
+    byPlace.set(place, (byPlace.get(place) ?? 0) + us);
+  }
+  const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)} %`;
+  console.log(`\n${file}: ${(total / 1e6).toFixed(1)} s profiled`);
+  console.log('  by place (self time):');
+  for (const [place, us] of [...byPlace].sort((a, b) => b[1] - a[1]).slice(0, 20)) {
+    console.log(`  ${pct(us)}  ${place}`);
+  }
+  console.log(`  top ${top} functions (self time):`);
+  for (const [key, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    console.log(`  ${pct(us)}  ${key}`);
+  }
+}
+
+function shortUrl(url: string): string {
+  const nm = url.lastIndexOf('node_modules/');
+  if (nm >= 0) return url.slice(nm + 'node_modules/'.length);
+  const pkg = url.indexOf('/packages/');
+  if (pkg >= 0) return url.slice(pkg + 1);
+  return url;
+}
+
+function placeOf(functionName: string, url: string): string {
+  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  const nm = url.lastIndexOf('node_modules/');
+  if (nm >= 0) {
+    const rest = url.slice(nm + 'node_modules/'.length).split('/');
+    return rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]!;
+  }
+  if (url.startsWith('node:')) return url.split('/').slice(0, 2).join('/');
+  const src = url.indexOf('/dist/');
+  if (src >= 0)
+    return url
+      .slice(src + '/dist/'.length)
+      .split('/')
+      .slice(0, 2)
+      .join('/');
+  return url;
+}
