@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEndpoint } from './lib/control-api.ts';
 import { assertClean, driveLoad } from './lib/load.ts';
+import { processCpuMs } from './lib/process-memory.ts';
 import { spawnReceiver } from './processes/receiver.ts';
 import { BENCH_API_KEY, startServerProcess } from './processes/server-process.ts';
 
@@ -64,6 +65,7 @@ try {
     await receiver.call('useSecret', { secret });
   }
   const started = performance.now();
+  const cpuBefore = processCpuMs(server.pid) ?? 0;
   const load = await driveLoad({
     url: server.url,
     seconds,
@@ -82,6 +84,10 @@ try {
       `delivered: ${stats.received}/${load.events} in ${(ms / 1000).toFixed(1)} s (${Math.round(stats.received / (ms / 1000))} events/s), ${stats.invalid} invalid`,
     );
   }
+  const cpuMs = (processCpuMs(server.pid) ?? 0) - cpuBefore;
+  console.log(
+    `server CPU: ${(cpuMs / 1000).toFixed(1)} s = ${((cpuMs * 1000) / load.events).toFixed(0)} µs per event (${((cpuMs * 1000) / load.commands.ok).toFixed(0)} µs per command)`,
+  );
 } finally {
   await receiver.stop();
   await server.stop(); // SIGTERM: node writes the profiles on exit

@@ -143,9 +143,8 @@ export class Dispatcher {
     try {
       while (this.pumpWanted && !this.stopping) {
         this.pumpWanted = false;
-        await this.flush();
         const claimedAt = this.clock.now();
-        await this.claimAndSend(claimedAt);
+        await this.writeAndClaim(claimedAt);
         if (this.pumpWanted || this.stopping) continue;
         await this.armTimer(claimedAt);
       }
@@ -157,13 +156,31 @@ export class Dispatcher {
 
   /** Writes every finished attempt's outcome in one call; lanes whose head finished move on. */
   private async flush(): Promise<void> {
-    if (this.finished.length === 0) return;
+    await this.writeAndClaim(this.clock.now(), false);
+  }
+
+  /**
+   * One transaction per turn: the outcomes of every finished attempt (their lanes move on),
+   * then a claim of what fits under the limits, whose deliveries start at once.
+   */
+  private async writeAndClaim(now: number, claim = true): Promise<void> {
     const batch = this.finished;
     this.finished = [];
+    const capacity = this.config.maxInFlight - this.inFlight;
+    const wanted = claim && capacity > 0;
+    if (batch.length === 0 && !wanted) return;
+    let claimed: DueDelivery[];
     try {
-      await this.store.recordOutcomes(
+      claimed = await this.store.recordAndClaim(
         batch.map((f) => f.outcome),
-        this.clock.now(),
+        now,
+        wanted
+          ? {
+              limit: capacity,
+              leaseUntil: now + this.config.leaseMs,
+              excludeEndpointIds: this.slots.full(),
+            }
+          : null,
       );
     } catch (error) {
       this.finished = batch.concat(this.finished);
@@ -173,14 +190,11 @@ export class Dispatcher {
       this.held.delete(f.deliveryId);
       this.health.written(f.endpointId);
     }
+    if (wanted) await this.send(claimed, capacity);
   }
 
-  /** Claims what fits under the limits and starts it. */
-  private async claimAndSend(now: number): Promise<void> {
-    const capacity = this.config.maxInFlight - this.inFlight;
-    if (capacity <= 0) return;
-    const full = this.slots.full();
-    const claimed = await this.store.claimDue(now, capacity, now + this.config.leaseMs, full);
+  /** Starts what was claimed, each under its endpoint's limit. */
+  private async send(claimed: DueDelivery[], capacity: number): Promise<void> {
     const fresh = claimed.filter((d) => !this.held.has(d.id));
     await this.health.refresh(
       fresh.map((d) => d.endpointId),
@@ -201,7 +215,7 @@ export class Dispatcher {
     this.inFlight += 1;
     try {
       const startedAt = this.clock.now();
-      const result = await this.send(d, startedAt);
+      const result = await this.sendOne(d, startedAt);
       const outcome = decideAfterAttempt({
         delivery: d,
         endpoint: { failingSince: this.health.failingSince(d.endpointId) },
@@ -229,7 +243,7 @@ export class Dispatcher {
     }
   }
 
-  private async send(d: DueDelivery, now: number): Promise<AttemptResult> {
+  private async sendOne(d: DueDelivery, now: number): Promise<AttemptResult> {
     try {
       const headers = buildDeliveryHeaders({
         delivery: d,

@@ -89,6 +89,13 @@ export interface AttemptOutcome {
   endpoint?: { failingSince: number | null; disable?: EndpointDisabledReason };
 }
 
+/** What a claim asks for: see `DeliveryStore.claimDue`. */
+export interface DueClaim {
+  limit: number;
+  leaseUntil: number;
+  excludeEndpointIds: readonly string[];
+}
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
@@ -131,6 +138,17 @@ export interface DeliveryStore {
    * delivery already delivered or failed adds only its attempt row, if that attempt is new.
    */
   recordOutcomes(outcomes: readonly AttemptOutcome[], now: number): Promise<void>;
+  /**
+   * The dispatcher's turn: `recordOutcomes(outcomes, now)`, then — if `claim` is given —
+   * `claimDue(now, claim.limit, claim.leaseUntil, claim.excludeEndpointIds)`, in ONE
+   * transaction (one commit, and the hot pages of the outbox written once). Nothing of either
+   * is written if it throws.
+   */
+  recordAndClaim(
+    outcomes: readonly AttemptOutcome[],
+    now: number,
+    claim: DueClaim | null,
+  ): Promise<DueDelivery[]>;
   /** Earliest due time among lane heads of enabled endpoints, or null. */
   nextDueAt(): Promise<number | null>;
   /** After a restart: in-flight leases of the dead process become due at once. */

@@ -55,12 +55,12 @@ describe('dispatcher: concurrency stays within its limits, outcomes are written 
     assert.equal(maxTotal, 5);
   });
 
-  it('writes the outcomes of attempts that finish together in one recordOutcomes call', async () => {
+  it('writes the outcomes of attempts that finish together in one transaction', async () => {
     const batches: number[] = [];
-    const record = h.store.recordOutcomes.bind(h.store);
-    h.store.recordOutcomes = async (outcomes, now) => {
-      batches.push(outcomes.length);
-      return record(outcomes, now);
+    const write = h.store.recordAndClaim.bind(h.store);
+    h.store.recordAndClaim = async (outcomes, now, claim) => {
+      if (outcomes.length > 0) batches.push(outcomes.length);
+      return write(outcomes, now, claim);
     };
     const { id, receiver } = await endpointWith();
     const events: EngineEvent[] = [];

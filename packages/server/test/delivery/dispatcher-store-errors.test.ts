@@ -17,15 +17,18 @@ describe('dispatcher: a failing store write is reported and tried again', {
     await h.close();
   });
 
-  it('keeps the outcomes of a failed recordOutcomes and writes them after retryAfterErrorMs', async () => {
+  it('keeps the outcomes of a failed write and writes them after retryAfterErrorMs', async () => {
     const { id, secret } = await h.addEndpoint('http://placeholder.invalid/');
     receiver = await startReceiver({ secret });
     await h.store.updateEndpoint({ ...(await h.store.getEndpoint(id))!, url: receiver.url });
-    const record = h.store.recordOutcomes.bind(h.store);
+    const write = h.store.recordAndClaim.bind(h.store);
     let failures = 1;
-    h.store.recordOutcomes = async (outcomes, now) => {
-      if (failures-- > 0) throw new Error('SQLITE_BUSY: database is locked');
-      return record(outcomes, now);
+    // The first write that carries an outcome fails; claims alone go through.
+    h.store.recordAndClaim = async (outcomes, now, claim) => {
+      if (outcomes.length > 0 && failures-- > 0) {
+        throw new Error('SQLITE_BUSY: database is locked');
+      }
+      return write(outcomes, now, claim);
     };
     const errors: unknown[] = [];
     const events = await h.emit(randomUUID(), 2);

@@ -30,12 +30,22 @@ export function recordOutcomes(
   now: number,
 ): { disabledEndpoint: boolean } {
   let disabledEndpoint = false;
+  // A batch is mostly one endpoint's outcomes: read whether it is enabled once per batch.
+  const enabledOf = new Map<string, boolean>();
+  const isEnabled = (endpointId: string): boolean => {
+    let enabled = enabledOf.get(endpointId);
+    if (enabled === undefined) {
+      enabled = st.selectEndpointEnabled.get({ id: endpointId })?.enabled === 1;
+      enabledOf.set(endpointId, enabled);
+    }
+    return enabled;
+  };
   for (const outcome of outcomes) {
     const id = outcome.attempt.deliveryId;
     const row = st.selectDelivery.get({ id });
     if (!row) continue; // its endpoint was deleted while the attempt was in flight
     const endpointId = row.endpoint_id;
-    let enabled = st.selectEndpointEnabled.get({ id: endpointId })?.enabled === 1;
+    let enabled = isEnabled(endpointId);
 
     if (outcome.endpoint) {
       const disable = outcome.endpoint.disable ?? null;
@@ -48,6 +58,7 @@ export function recordOutcomes(
       if (disable !== null && enabled) {
         setEndpointLanesEnabled(st, endpointId, false, now);
         enabled = false;
+        enabledOf.set(endpointId, false);
         disabledEndpoint = true;
       }
     }
@@ -64,7 +75,13 @@ export function recordOutcomes(
       nextAttemptAt: next.status === 'pending' && enabled ? next.nextAttemptAt : null,
       now,
     });
-    settleLane(st, { endpointId, callId: row.call_id }, now, enabled);
+    if (!enabled) continue; // parked lanes are settled when the endpoint is enabled again
+    const lane = { endpointId, callId: row.call_id };
+    // The common case, a head delivered or given up: one statement gives the lane its next
+    // head. When it changes nothing (the lane is empty, or has another head), the whole rule.
+    const headDone = row.next_attempt_at !== null && next.status !== 'pending';
+    if (headDone && st.promoteLaneFirst.run({ ...lane, now }).changes > 0) continue;
+    settleLane(st, lane, now, enabled);
   }
   return { disabledEndpoint };
 }

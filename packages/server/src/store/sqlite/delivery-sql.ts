@@ -111,6 +111,23 @@ export const SELECT_LANE_FIRST = `
   ORDER BY seq, rowid
   LIMIT 1`;
 
+/**
+ * The lane rule's common case in one statement: a lane without a head (its head was just
+ * delivered or given up) gets its lowest pending seq as head, due @now. Changes nothing when
+ * the lane has a head or nothing pending; the caller then applies the whole rule.
+ */
+export const PROMOTE_LANE_FIRST = `
+  UPDATE deliveries SET next_attempt_at = @now, updated_at = @now
+  WHERE id = (
+      SELECT id FROM deliveries
+      WHERE endpoint_id = @endpointId AND call_id = @callId AND status = 'pending'
+      ORDER BY seq, rowid
+      LIMIT 1)
+    AND NOT EXISTS (
+      SELECT 1 FROM deliveries
+      WHERE endpoint_id = @endpointId AND call_id = @callId AND status = 'pending'
+        AND next_attempt_at IS NOT NULL)`;
+
 /** Makes a delivery its lane's head (@at a time) or a waiting one (@at NULL). */
 export const SET_NEXT_ATTEMPT = `
   UPDATE deliveries SET next_attempt_at = @at, updated_at = @now WHERE id = @id`;

@@ -40,6 +40,7 @@ export function prepareDeliveryStatements(db: Database.Database) {
     selectLaneHead: db.prepare<Params, LaneHeadRow>(sql.SELECT_LANE_HEAD),
     selectLaneFirst: db.prepare<Params, { id: string; seq: number }>(sql.SELECT_LANE_FIRST),
     setNextAttempt: db.prepare<Params>(sql.SET_NEXT_ATTEMPT),
+    promoteLaneFirst: db.prepare<Params>(sql.PROMOTE_LANE_FIRST),
     parkEndpointLanes: db.prepare<Params>(sql.PARK_ENDPOINT_LANES),
     resumeEndpointLanes: db.prepare<Params>(sql.RESUME_ENDPOINT_LANES),
 

@@ -6,6 +6,7 @@ import type {
   DeliveryRecord,
   DeliveryStatus,
   DeliveryStore,
+  DueClaim,
   DueDelivery,
   EndpointRecord,
   Page,
@@ -50,6 +51,11 @@ export class SqliteDeliveryStore implements DeliveryStore {
       outcomes: readonly AttemptOutcome[],
       now: number,
     ) => { disabledEndpoint: boolean };
+    recordAndClaim: (
+      outcomes: readonly AttemptOutcome[],
+      now: number,
+      claim: DueClaim | null,
+    ) => DueDelivery[];
     updateEndpoint: (endpoint: EndpointRecord) => void;
     retryDelivery: (id: string, now: number) => DeliveryRecord | undefined;
     replay: (endpointId: string, since: number, until: number, now: number) => number;
@@ -71,6 +77,15 @@ export class SqliteDeliveryStore implements DeliveryStore {
       ),
       recordOutcomes: immediate((outcomes: readonly AttemptOutcome[], now: number) =>
         recordOutcomes(st, outcomes, now),
+      ),
+      recordAndClaim: immediate(
+        (outcomes: readonly AttemptOutcome[], now: number, claim: DueClaim | null) => {
+          if (outcomes.length > 0 && recordOutcomes(st, outcomes, now).disabledEndpoint) {
+            this.enabled.invalidate();
+          }
+          if (claim === null || this.enabled.allIn(claim.excludeEndpointIds)) return [];
+          return claimDue(st, now, claim.limit, claim.leaseUntil, claim.excludeEndpointIds);
+        },
       ),
       updateEndpoint: immediate((endpoint: EndpointRecord) => {
         const before = st.selectEndpoint.get({ id: endpoint.id });
@@ -167,16 +182,27 @@ export class SqliteDeliveryStore implements DeliveryStore {
     leaseUntil: number,
     excludeEndpointIds: readonly string[] = [],
   ): Promise<DueDelivery[]> {
-    if (!Number.isSafeInteger(limit) || limit < 1) {
-      throw new RangeError(`claimDue: limit must be a positive integer, got ${limit}`);
-    }
-    if (!(leaseUntil > now)) {
-      throw new RangeError(`claimDue: leaseUntil (${leaseUntil}) must be after now (${now})`);
-    }
+    checkClaim(now, limit, leaseUntil);
     // Every enabled endpoint excluded (busy) or none enabled: nothing can be claimed. Without
     // this the due scan would walk every due head of the busy endpoints, the whole backlog.
     if (this.enabled.allIn(excludeEndpointIds)) return [];
     return this.tx.claimDue(now, limit, leaseUntil, excludeEndpointIds);
+  }
+
+  async recordAndClaim(
+    outcomes: readonly AttemptOutcome[],
+    now: number,
+    claim: DueClaim | null,
+  ): Promise<DueDelivery[]> {
+    if (claim !== null) checkClaim(now, claim.limit, claim.leaseUntil);
+    if (outcomes.length === 0 && claim === null) return [];
+    try {
+      return this.tx.recordAndClaim(outcomes, now, claim);
+    } catch (error) {
+      // Rolled back: a disable among the outcomes did not happen after all.
+      this.enabled.invalidate();
+      throw error;
+    }
   }
 
   async recordOutcomes(outcomes: readonly AttemptOutcome[], now: number): Promise<void> {
@@ -221,6 +247,15 @@ export class SqliteDeliveryStore implements DeliveryStore {
       }
     }
     return rows.map((row) => ({ ...deliveryOf(row), attempts: attempts.get(row.id) ?? [] }));
+  }
+}
+
+function checkClaim(now: number, limit: number, leaseUntil: number): void {
+  if (!Number.isSafeInteger(limit) || limit < 1) {
+    throw new RangeError(`claimDue: limit must be a positive integer, got ${limit}`);
+  }
+  if (!(leaseUntil > now)) {
+    throw new RangeError(`claimDue: leaseUntil (${leaseUntil}) must be after now (${now})`);
   }
 }
 
