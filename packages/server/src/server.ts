@@ -6,6 +6,7 @@ import { type Clock, SystemClock } from './clock.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
 import { TargetPolicy } from './delivery/target-policy.ts';
 import { WebhookSender } from './delivery/webhook-sender.ts';
+import { WorkerSender } from './delivery/worker-sender.ts';
 import type { EngineConfig } from './engine/call-state.ts';
 import { buildApp } from './http/app.ts';
 import { CallService } from './service/call-service.ts';
@@ -42,6 +43,11 @@ export interface DeliveryConfig {
   maxPerEndpoint?: number;
   /** Deadline of one attempt (default 15 s). */
   attemptTimeoutMs?: number;
+  /**
+   * Make the webhook POSTs in a worker thread, off the event loop that serves the API and
+   * writes the database (default true); false sends them from the main thread.
+   */
+  senderThread?: boolean;
 }
 
 export interface RunningServer {
@@ -74,11 +80,11 @@ export async function startServer(
     allowTargets: delivery.allowTargets ?? [],
   });
   const maxPerEndpoint = delivery.maxPerEndpoint ?? 16;
-  const sender = new WebhookSender({
-    version: VERSION,
-    policy,
-    connectionsPerOrigin: maxPerEndpoint,
-  });
+  const senderOptions = { version: VERSION, policy, connectionsPerOrigin: maxPerEndpoint };
+  const sender =
+    (delivery.senderThread ?? true)
+      ? new WorkerSender(senderOptions)
+      : new WebhookSender(senderOptions);
   const pruner = new IdempotencyPruner(store, clock);
   let dispatcher: Dispatcher | undefined;
   try {

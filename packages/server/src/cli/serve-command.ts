@@ -21,6 +21,8 @@ interface ServeOptions {
   deliveryConcurrency?: string;
   endpointConcurrency?: string;
   attemptTimeout?: string;
+  /** False with --no-sender-thread. */
+  senderThread: boolean;
 }
 
 export function registerServeCommand(program: Command): void {
@@ -69,6 +71,10 @@ export function registerServeCommand(program: Command): void {
       'delivery attempts in flight at once to one endpoint (default 16)',
     )
     .option('--attempt-timeout <duration>', 'deadline of one delivery attempt (default 15s)')
+    .option(
+      '--no-sender-thread',
+      'make the webhook POSTs on the main thread instead of a worker thread of their own',
+    )
     .option(
       '--log-level <level>',
       'fatal|error|warn|info|debug|silent',
@@ -141,7 +147,10 @@ async function serve(options: ServeOptions): Promise<void> {
 }
 
 function deliveryConfig(options: ServeOptions): DeliveryConfig {
-  const config: DeliveryConfig = { allowPrivateTargets: options.allowPrivateTargets === true };
+  const config: DeliveryConfig = {
+    allowPrivateTargets: options.allowPrivateTargets === true,
+    senderThread: options.senderThread,
+  };
   if (options.retrySchedule !== undefined) {
     try {
       config.retryScheduleMs = parseRetrySchedule(options.retrySchedule);
