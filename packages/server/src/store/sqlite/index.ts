@@ -1,4 +1,10 @@
 // The embedded (SQLite) implementation of the storage port.
+export {
+  CheckpointerError,
+  type CheckpointerErrorCode,
+  type CheckpointResult,
+  checkpointerOf,
+} from './checkpointer.ts';
 export type { MigrationResult } from './migrate.ts';
 export { LATEST_SCHEMA_VERSION } from './migrations.ts';
 export type { Decide, EventsAppendedHook, IdempotencyKey } from './run-command.ts';

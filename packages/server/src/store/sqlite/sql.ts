@@ -28,6 +28,13 @@ export const PRAGMA_TEMP_STORE_MEMORY = 'temp_store = MEMORY';
 export const PRAGMA_WAL_AUTOCHECKPOINT = 'wal_autocheckpoint = 8000';
 /** After a checkpoint, the WAL file is cut back to this (64 MiB) rather than kept at its peak. */
 export const PRAGMA_JOURNAL_SIZE_LIMIT = 'journal_size_limit = 67108864';
+/**
+ * While the background checkpointer runs (checkpointer.ts), a commit checkpoints only past
+ * 100,000 pages (~400 MiB): a safety net for a worker that falls behind, not the usual path.
+ */
+export const PRAGMA_WAL_AUTOCHECKPOINT_SAFETY_NET = 'wal_autocheckpoint = 100000';
+/** Copies what it can of the WAL into the file without waiting for, or blocking, the writer. */
+export const PRAGMA_WAL_CHECKPOINT_PASSIVE = 'wal_checkpoint(PASSIVE)';
 
 // ── migrations ───────────────────────────────────────────────────────────────────────────
 

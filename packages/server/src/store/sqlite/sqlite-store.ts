@@ -10,6 +10,7 @@ import type {
   IdempotencyRecord,
   StoredEvent,
 } from '../port.ts';
+import { checkpointerOf, startCheckpointer } from './checkpointer.ts';
 import { type MigrationResult, migrate } from './migrate.ts';
 import { decodePageCursor, encodePageCursor } from './page-cursor.ts';
 import { callStateOf, idempotencyRecordOf, storedEventOf } from './rows.ts';
@@ -31,6 +32,15 @@ export interface SqliteStoreOptions {
    * WAL is in the OS page cache). `strict`: it also survives power loss (fsync at every commit).
    */
   durability?: 'default' | 'strict';
+  /**
+   * Where WAL checkpoints run. `background` (the default for a file): a worker thread with its
+   * own connection, so no commit on the event loop pays for copying the WAL into the file.
+   * `inline` (the default, and the only choice, for `:memory:`, which no second connection can
+   * open): SQLite's automatic checkpoint, inside the commit that crosses wal_autocheckpoint.
+   */
+  checkpoint?: 'background' | 'inline';
+  /** The background checkpointer stopped, and checkpoints are inline again; default: ignore. */
+  onCheckpointError?: (error: Error) => void;
 }
 
 export const MAX_CALL_PAGE = 500;
@@ -170,6 +180,9 @@ export class SqliteStore implements CallStore {
   }
 
   async close(): Promise<void> {
+    // The worker's connection first: this one is then the last, and its close checkpoints
+    // the whole WAL and removes it.
+    await checkpointerOf(this.db)?.close();
     this.closeSync();
   }
 
@@ -183,7 +196,16 @@ export class SqliteStore implements CallStore {
 
 /** Opens (creating if need be) and migrates the database at `path`. */
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
-  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const inMemory = options.path === ':memory:';
+  const checkpoint = options.checkpoint ?? (inMemory ? 'inline' : 'background');
+  if (inMemory && checkpoint === 'background') {
+    throw new CallhookError(
+      'validation_error',
+      'a :memory: database checkpoints inline: leave `checkpoint` out or set it to inline',
+      { path: options.path, checkpoint },
+    );
+  }
+  if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
   try {
     db.pragma(sql.PRAGMA_BUSY_TIMEOUT);
@@ -194,7 +216,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     db.pragma(sql.PRAGMA_TEMP_STORE_MEMORY);
     db.pragma(sql.PRAGMA_WAL_AUTOCHECKPOINT);
     db.pragma(sql.PRAGMA_JOURNAL_SIZE_LIMIT);
-    return new SqliteStore(db, migrate(db));
+    const store = new SqliteStore(db, migrate(db));
+    if (checkpoint === 'background') {
+      startCheckpointer({ path: options.path, db, onError: options.onCheckpointError });
+    }
+    return store;
   } catch (error) {
     db.close();
     throw error;

@@ -1,0 +1,154 @@
+import type Database from 'better-sqlite3';
+import {
+  CheckpointerError,
+  type CheckpointResult,
+  type CheckpointThread,
+  checkpointThread,
+} from './checkpoint-thread.ts';
+import * as sql from './sql.ts';
+
+// Background WAL checkpoints. A commit that crosses wal_autocheckpoint copies thousands of
+// pages into the database file and syncs it before it returns, stalling the event loop for
+// tens of ms. Here the checkpoint thread, on its own connection, checkpoints a little every
+// interval instead (PASSIVE: it never waits for, nor blocks, the writer), and the main
+// connection's own threshold is raised to a safety net that only a stalled thread reaches.
+
+export const DEFAULT_CHECKPOINT_INTERVAL_MS = 200;
+
+export interface CheckpointerOptions {
+  /** The database file; the checkpoint thread opens its own connection to it. */
+  path: string;
+  /** The main connection, whose automatic checkpoints become a safety net meanwhile. */
+  db: Database.Database;
+  intervalMs?: number;
+  /**
+   * The thread failed or ended on its own. The main connection checkpoints inside its commits
+   * again by then, so nothing is lost but latency; default: ignore.
+   */
+  onError?: (error: Error) => void;
+}
+
+// The checkpointer of each main connection, so the store can close it without keeping it.
+const byConnection = new WeakMap<Database.Database, Checkpointer>();
+let lastDatabaseId = 0;
+
+/** Starts a checkpointer for `options.db`; `checkpointerOf(db)` finds it again. */
+export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
+  const checkpointer = new Checkpointer(options);
+  byConnection.set(options.db, checkpointer);
+  return checkpointer;
+}
+
+/** The checkpointer of a main connection, if it was opened with one. */
+export function checkpointerOf(db: Database.Database): Checkpointer | undefined {
+  return byConnection.get(db);
+}
+
+export class Checkpointer {
+  private readonly db: Database.Database;
+  private readonly id = ++lastDatabaseId;
+  private readonly thread: CheckpointThread;
+  private readonly timer: NodeJS.Timeout;
+  private readonly onError: (error: Error) => void;
+  private ticking = false;
+  private closing: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(options: CheckpointerOptions) {
+    this.db = options.db;
+    this.onError = options.onError ?? (() => {});
+    this.thread = checkpointThread();
+    this.thread
+      .open(this.id, options.path, (error) => this.fail(error))
+      .then(
+        // The thread can checkpoint from now on: leave only the safety net to the main connection.
+        () => {
+          if (!this.stopped && !this.closing && this.db.open) {
+            this.db.pragma(sql.PRAGMA_WAL_AUTOCHECKPOINT_SAFETY_NET);
+          }
+        },
+        (error: Error) => this.fail(error),
+      );
+    this.timer = setInterval(
+      () => this.tick(),
+      options.intervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS,
+    );
+    this.timer.unref(); // as the thread: a store left open must not keep the process alive
+  }
+
+  /**
+   * Checkpoints now (a round trip to the thread), after any checkpoint already asked for.
+   * Until the answer, it holds the process, as any awaited I/O would. The thread answers in
+   * order, so this comes after the opening of its connection, as the safety net does.
+   */
+  checkpointNow(): Promise<CheckpointResult> {
+    return this.checkpoint(true);
+  }
+
+  /**
+   * Stops the interval and closes the thread's connection (the thread ends with its last one);
+   * the main connection checkpoints inline again. A second call returns the same promise.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.timer);
+      await this.thread.close(this.id);
+      this.stopped = true;
+      this.inlineAgain();
+    })();
+    return this.closing;
+  }
+
+  /** Ends the checkpoint thread as a crash would; resolves once this checkpointer knows. */
+  terminateForTest(): Promise<void> {
+    return this.thread.terminate();
+  }
+
+  private tick(): void {
+    // The store closed its connection without closing this first (closeSync): follow it.
+    if (!this.db.open) {
+      void this.close();
+      return;
+    }
+    // One checkpoint at a time; a slow one delays the next instead of queueing more.
+    if (this.ticking) return;
+    this.ticking = true;
+    this.checkpoint(false)
+      .catch(() => {}) // a failure has gone to onError already (see fail)
+      .finally(() => {
+        this.ticking = false;
+      });
+  }
+
+  private checkpoint(held: boolean): Promise<CheckpointResult> {
+    if (this.stopped || this.closing) {
+      return Promise.reject(
+        new CheckpointerError('checkpointer_stopped', 'the checkpointer is stopped'),
+      );
+    }
+    return this.thread.checkpoint(this.id, held).catch((error: Error) => {
+      this.fail(error);
+      throw error;
+    });
+  }
+
+  /**
+   * The thread cannot checkpoint this database any more: the main connection takes the job
+   * back, and the error is reported once (unless it is the end of an asked-for close).
+   */
+  private fail(error: Error): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.timer);
+    this.inlineAgain();
+    if (!this.closing) this.onError(error);
+    void this.thread.close(this.id); // its connection there, if the thread still runs
+  }
+
+  private inlineAgain(): void {
+    if (this.db.open) this.db.pragma(sql.PRAGMA_WAL_AUTOCHECKPOINT);
+  }
+}
+
+export type { CheckpointerErrorCode } from './checkpoint-thread.ts';
+export { CheckpointerError, type CheckpointResult };
