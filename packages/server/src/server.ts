@@ -45,7 +45,8 @@ export interface DeliveryConfig {
   attemptTimeoutMs?: number;
   /**
    * Make the webhook POSTs in a worker thread, off the event loop that serves the API and
-   * writes the database (default true); false sends them from the main thread.
+   * writes the database (default false). On the 2-core bench machine it delivered no more
+   * events/s than the main thread (bench/README.md), so it is for machines with cores to spare.
    */
   senderThread?: boolean;
 }
@@ -72,7 +73,13 @@ export async function startServer(
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const databasePath = join(dataDir, DATABASE_FILE);
-  const store = openSqliteStore({ path: databasePath, durability: config.durability });
+  // The app's logger exists only once the store is open; until then nothing can fail.
+  let logCheckpointError: ((error: Error) => void) | undefined;
+  const store = openSqliteStore({
+    path: databasePath,
+    durability: config.durability,
+    onCheckpointError: (error) => logCheckpointError?.(error),
+  });
   const service = new CallService({ store, clock, config: config.engine });
   const delivery = config.delivery ?? {};
   const policy = new TargetPolicy({
@@ -82,7 +89,7 @@ export async function startServer(
   const maxPerEndpoint = delivery.maxPerEndpoint ?? 16;
   const senderOptions = { version: VERSION, policy, connectionsPerOrigin: maxPerEndpoint };
   const sender =
-    (delivery.senderThread ?? true)
+    (delivery.senderThread ?? false)
       ? new WorkerSender(senderOptions)
       : new WebhookSender(senderOptions);
   const pruner = new IdempotencyPruner(store, clock);
@@ -116,6 +123,8 @@ export async function startServer(
       version: VERSION,
       ...(config.logger !== undefined && { logger: config.logger }),
     });
+    logCheckpointError = (err) =>
+      app.log.error({ err }, 'background WAL checkpoints stopped; checkpointing in commits');
     await dispatcher.start();
     pruner.start();
     const url = await app.listen({ host: config.host, port: config.port });

@@ -21,8 +21,8 @@ interface ServeOptions {
   deliveryConcurrency?: string;
   endpointConcurrency?: string;
   attemptTimeout?: string;
-  /** False with --no-sender-thread. */
-  senderThread: boolean;
+  /** True with --sender-thread. */
+  senderThread?: boolean;
 }
 
 export function registerServeCommand(program: Command): void {
@@ -72,8 +72,8 @@ export function registerServeCommand(program: Command): void {
     )
     .option('--attempt-timeout <duration>', 'deadline of one delivery attempt (default 15s)')
     .option(
-      '--no-sender-thread',
-      'make the webhook POSTs on the main thread instead of a worker thread of their own',
+      '--sender-thread',
+      'make the webhook POSTs in a worker thread of their own (for machines with cores to spare)',
     )
     .option(
       '--log-level <level>',
@@ -149,7 +149,7 @@ async function serve(options: ServeOptions): Promise<void> {
 function deliveryConfig(options: ServeOptions): DeliveryConfig {
   const config: DeliveryConfig = {
     allowPrivateTargets: options.allowPrivateTargets === true,
-    senderThread: options.senderThread,
+    senderThread: options.senderThread === true,
   };
   if (options.retrySchedule !== undefined) {
     try {

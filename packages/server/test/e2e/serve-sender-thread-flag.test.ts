@@ -6,8 +6,8 @@ import { after, test } from 'node:test';
 import { RecordingReceiver } from '../support/recording-receiver.ts';
 import { apiClient, spawnServer } from '../support/spawn-server.ts';
 
-// `callhook serve` sends webhooks from a worker thread by default and from the main thread
-// with --no-sender-thread; a real process from source delivers signed events either way.
+// `callhook serve` sends webhooks from the main thread by default and from a worker thread
+// with --sender-thread; a real process from source delivers signed events either way.
 
 const KEY = 'sender-thread-key';
 const dirs: string[] = [];
@@ -15,8 +15,8 @@ after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-for (const flags of [[], ['--no-sender-thread']]) {
-  test(`serve ${flags.join(' ') || '(sender thread)'} delivers a call's events`, async (t) => {
+for (const flags of [[], ['--sender-thread']]) {
+  test(`serve ${flags.join(' ') || '(main-thread sends)'} delivers a call's events`, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'callhook-sender-thread-'));
     dirs.push(dir);
     const receiver = new RecordingReceiver();
