@@ -4,7 +4,11 @@
 // time and the same grouped by where the code lives (our files, each package, node itself).
 //
 //   npm run bench:profile -- [--seconds 10] [--no-endpoint] [--top 40] [--keep DIR]
-//                            [--serve-args "--endpoint-concurrency 64"] [--no-cpu-prof]
+//                            [--serve-args="--endpoint-concurrency 64"] [--no-cpu-prof]
+//                            [--rate 1000] [--node-args="--trace-gc"]
+//
+// --rate paces the load at that many events/s (scenario 3's fixed window) instead of
+// saturating; --node-args go to the server's node (its output is printed after the run).
 //
 // Worker threads write their own .cpuprofile; each is summarised on its own.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -12,6 +16,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEndpoint } from './lib/control-api.ts';
+import { AckBook, endToEndLatency } from './lib/e2e-latency.ts';
 import { assertClean, driveLoad } from './lib/load.ts';
 import { processCpuMs } from './lib/process-memory.ts';
 import { spawnReceiver } from './processes/receiver.ts';
@@ -39,6 +44,8 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '64' },
     'serve-args': { type: 'string', default: '' },
     'no-cpu-prof': { type: 'boolean', default: false },
+    rate: { type: 'string' },
+    'node-args': { type: 'string', default: '' },
   },
 });
 const seconds = Number(values.seconds);
@@ -51,7 +58,10 @@ console.log(
 );
 const serveArgs = values['serve-args'].split(/\s+/).filter((a) => a !== '');
 const server = await startServerProcess('dist', ['--allow-private-targets', ...serveArgs], {
-  nodeFlags: values['no-cpu-prof'] ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir],
+  nodeFlags: [
+    ...(values['no-cpu-prof'] ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir]),
+    ...values['node-args'].split(/\s+/).filter((a) => a !== ''),
+  ],
 });
 const receiver = spawnReceiver();
 try {
@@ -66,11 +76,14 @@ try {
   }
   const started = performance.now();
   const cpuBefore = processCpuMs(server.pid) ?? 0;
+  const acks = new AckBook();
   const load = await driveLoad({
     url: server.url,
     seconds,
     concurrency: Number(values.concurrency),
     seed: 4242,
+    onAck: acks.record,
+    ...(values.rate !== undefined && { eventsPerSecond: Number(values.rate) }),
   });
   assertClean(load, 'profile load');
   const loadMs = performance.now() - started;
@@ -83,6 +96,22 @@ try {
     console.log(
       `delivered: ${stats.received}/${load.events} in ${(ms / 1000).toFixed(1)} s (${Math.round(stats.received / (ms / 1000))} events/s), ${stats.invalid} invalid`,
     );
+    const arrivals = await receiver.call('arrivals', undefined);
+    const latency = endToEndLatency(acks, arrivals);
+    console.log(
+      `latency command 2xx → webhook: p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms, max ${latency.max} ms`,
+    );
+    // When the slow ones happened: per second of the run, arrivals later than 20 ms.
+    const slowPerSecond = new Map<number, number>();
+    for (let i = 0; i < arrivals.callIds.length; i++) {
+      const acked = acks.ackedAt(arrivals.callIds[i]!, arrivals.seqs[i]!);
+      if (acked === undefined || arrivals.atMs[i]! - acked <= 20) continue;
+      const second = Math.floor((acked - acks.firstAtMs) / 1000);
+      slowPerSecond.set(second, (slowPerSecond.get(second) ?? 0) + 1);
+    }
+    console.log(
+      `over 20 ms, per second of the run: ${[...slowPerSecond].map(([s, n]) => `${s}s:${n}`).join(' ') || 'none'}`,
+    );
   }
   const cpuMs = (processCpuMs(server.pid) ?? 0) - cpuBefore;
   console.log(
@@ -91,6 +120,7 @@ try {
 } finally {
   await receiver.stop();
   await server.stop(); // SIGTERM: node writes the profiles on exit
+  if (values['node-args'] !== '') console.log(`server output (last 16 KB):\n${server.output()}`);
 }
 
 for (const file of readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))) {

@@ -26,6 +26,8 @@ export interface ServerProcess {
   dataDir: string;
   /** SIGTERM (graceful), SIGKILL after 15 s; removes the data directory. */
   stop(): Promise<void>;
+  /** The last 16 KB the server printed (stdout and stderr). */
+  output(): string;
 }
 
 export function serveCommand(from: ServerFrom): string[] {
@@ -88,6 +90,7 @@ export async function startServerProcess(
       url,
       pid: child.pid!,
       dataDir,
+      output,
       async stop() {
         if (child.exitCode === null && child.signalCode === null) {
           child.kill('SIGTERM');

@@ -27,6 +27,13 @@ export interface DispatcherOptions {
   disableAfterMs?: number;
   /** How long `stop()` waits for attempts in flight. Default: attempt timeout + 1 s. */
   stopTimeoutMs?: number;
+  /**
+   * The least time between two runs of the loop, in real ms (default 2): under moderate load
+   * every commit and every finished attempt wakes it, and without a pause each would pay a
+   * transaction of its own for one delivery. A scheduling pause, like setImmediate, not business
+   * time, so it is not read from `clock`. 0 turns it off.
+   */
+  minTurnIntervalMs?: number;
   /** Store failures; the loop tries again after `retryAfterErrorMs` (default 1 s). */
   onError?: (error: unknown) => void;
   retryAfterErrorMs?: number;
@@ -60,6 +67,7 @@ export function dispatcherConfig(options: DispatcherOptions): DispatcherConfig {
     leaseMs,
     disableAfterMs: positive(options.disableAfterMs ?? DEFAULT_DISABLE_AFTER_MS, 'disableAfterMs'),
     stopTimeoutMs: nonNegative(options.stopTimeoutMs ?? attemptTimeoutMs + 1_000, 'stopTimeoutMs'),
+    minTurnIntervalMs: nonNegative(options.minTurnIntervalMs ?? 2, 'minTurnIntervalMs'),
     onError: options.onError ?? (() => {}),
     retryAfterErrorMs: positive(options.retryAfterErrorMs ?? 1_000, 'retryAfterErrorMs'),
   };

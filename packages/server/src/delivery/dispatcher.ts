@@ -3,7 +3,8 @@
 // keep seq order per (endpoint, call), because a lane's next delivery is not due before the
 // outcome of the previous one is written. Limits keep one slow endpoint from holding others up:
 // at most `maxPerEndpoint` attempts per endpoint, each bounded by `attemptTimeoutMs`.
-import { setImmediate } from 'node:timers';
+import { performance } from 'node:perf_hooks';
+import { setImmediate, setTimeout } from 'node:timers';
 import type { Clock, TimerHandle } from '../clock.ts';
 import type { AttemptOutcome, DeliveryStore, DueDelivery } from '../store/delivery-port.ts';
 import { decideAfterAttempt } from './attempt-decision.ts';
@@ -47,6 +48,8 @@ export class Dispatcher {
   private looping: Promise<void> | null = null;
   private pumpWanted = false;
   private immediateQueued = false;
+  /** performance.now() when the loop last started (minTurnIntervalMs). */
+  private lastRunAt = Number.NEGATIVE_INFINITY;
   private timer: { at: number; handle: TimerHandle } | null = null;
   private unsubscribe: (() => void) | null = null;
   private idleWaiters: (() => void)[] = [];
@@ -102,9 +105,12 @@ export class Dispatcher {
     if (!this.running || this.stopping) return;
     this.pumpWanted = true;
     if (this.looping || this.immediateQueued) return;
-    // Deferring to the next turn gathers every attempt that finished in this one into one batch.
+    // Deferring to the next turn gathers every attempt that finished in this one into one batch;
+    // a run soon after the last one waits out minTurnIntervalMs to gather more.
     this.immediateQueued = true;
-    setImmediate(() => this.startLoop(0));
+    const wait = this.lastRunAt + this.config.minTurnIntervalMs - performance.now();
+    if (wait > 0) setTimeout(() => this.startLoop(0), wait);
+    else setImmediate(() => this.startLoop(0));
   }
 
   private startLoop(turns: number): void {
@@ -114,6 +120,7 @@ export class Dispatcher {
       return;
     }
     this.immediateQueued = false;
+    this.lastRunAt = performance.now();
     const run = this.loop().finally(() => {
       this.looping = null;
       if (this.pumpWanted) this.wake();

@@ -77,4 +77,26 @@ describe('dispatcher: concurrency stays within its limits, outcomes are written 
     assert.ok(batches.length < 100, `${batches.length} writes for 200 outcomes`);
     assert.ok(Math.max(...batches) > 1);
   });
+
+  it('wakes within minTurnIntervalMs of the last run share one transaction', async () => {
+    const claims: number[] = [];
+    const write = h.store.recordAndClaim.bind(h.store);
+    h.store.recordAndClaim = async (outcomes, now, claim) => {
+      const claimed = await write(outcomes, now, claim);
+      if (claimed.length > 0) claims.push(claimed.length);
+      return claimed;
+    };
+    const { id, receiver } = await endpointWith();
+    // Long enough that the five commits below, each waking the loop, all land inside it.
+    const dispatcher = h.dispatcher({ minTurnIntervalMs: 400 });
+    await dispatcher.start();
+    const first = await h.emit(randomUUID(), 1);
+    await receiver.waitFor(() => receiver.requests.length === 1);
+    const rest: EngineEvent[] = [];
+    for (let i = 0; i < 5; i += 1) rest.push(...(await h.emit(randomUUID(), 1)));
+    await dispatcher.idle();
+
+    await assertDeliveredInOrder(h.store, id, receiver, [...first, ...rest]);
+    assert.deepEqual(claims, [1, 5], 'the five later events went out in one claim');
+  });
 });
