@@ -7,7 +7,6 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { CallhookError } from '../../src/errors.ts';
-import { checkpointerOf } from '../../src/store/sqlite/checkpointer.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.ts';
 import { createCall, sendDigits } from './fixtures/fabricated-calls.ts';
 import { tempDir, tempStore } from './fixtures/temp-store.ts';
@@ -36,7 +35,7 @@ function autocheckpoint(db: Database.Database): unknown {
 test('a background checkpoint copies every committed frame into the database file', async (t) => {
   const { store, path } = tempStore(t);
   const ids = await writeCalls(store, 50);
-  const checkpointer = checkpointerOf(store.db);
+  const checkpointer = store.checkpointer;
   assert.ok(checkpointer, 'a file store checkpoints in the background by default');
 
   const result = await checkpointer.checkpointNow();
@@ -56,7 +55,7 @@ test('a background checkpoint copies every committed frame into the database fil
 test('the main connection keeps only a safety net while the worker runs, and checkpoints inline again once it dies', async (t) => {
   const errors: Error[] = [];
   const { store } = tempStore(t, { onCheckpointError: (error) => errors.push(error) });
-  const checkpointer = checkpointerOf(store.db);
+  const checkpointer = store.checkpointer;
   assert.ok(checkpointer);
   await checkpointer.checkpointNow(); // the worker is up: its ready message came first
   assert.equal(autocheckpoint(store.db), 100_000);
@@ -77,7 +76,7 @@ test('the main connection keeps only a safety net while the worker runs, and che
 test('close() ends the worker and its connection before the main connection closes', async (t) => {
   const { store, path } = tempStore(t);
   await writeCalls(store, 5);
-  const checkpointer = checkpointerOf(store.db);
+  const checkpointer = store.checkpointer;
   assert.ok(checkpointer);
   await checkpointer.checkpointNow();
 
@@ -112,7 +111,7 @@ test('a process that never closes its store still exits: the worker does not kee
 test('a :memory: store checkpoints inline, and cannot be asked for a background checkpointer', () => {
   const store = openSqliteStore({ path: ':memory:' });
   try {
-    assert.equal(checkpointerOf(store.db), undefined);
+    assert.equal(store.checkpointer, undefined);
     assert.equal(autocheckpoint(store.db), 8000);
   } finally {
     store.closeSync();
@@ -125,13 +124,13 @@ test('a :memory: store checkpoints inline, and cannot be asked for a background 
 
 test('a file store asked for inline checkpoints starts no worker', async (t) => {
   const { store } = tempStore(t, { checkpoint: 'inline' });
-  assert.equal(checkpointerOf(store.db), undefined);
+  assert.equal(store.checkpointer, undefined);
   assert.equal(autocheckpoint(store.db), 8000);
 });
 
 test('reopening the file after close shows every committed row', async (t) => {
   const { store, reopen } = tempStore(t);
-  const checkpointer = checkpointerOf(store.db);
+  const checkpointer = store.checkpointer;
   assert.ok(checkpointer);
   // Checkpoints between the writes, and the last writes only in the WAL when the store closes.
   await writeCalls(store, 20, T0);

@@ -28,20 +28,11 @@ export interface CheckpointerOptions {
   onError?: (error: Error) => void;
 }
 
-// The checkpointer of each main connection, so the store can close it without keeping it.
-const byConnection = new WeakMap<Database.Database, Checkpointer>();
 let lastDatabaseId = 0;
 
-/** Starts a checkpointer for `options.db`; `checkpointerOf(db)` finds it again. */
+/** Starts a checkpointer for `options.db` (the store keeps it: `SqliteStore.checkpointer`). */
 export function startCheckpointer(options: CheckpointerOptions): Checkpointer {
-  const checkpointer = new Checkpointer(options);
-  byConnection.set(options.db, checkpointer);
-  return checkpointer;
-}
-
-/** The checkpointer of a main connection, if it was opened with one. */
-export function checkpointerOf(db: Database.Database): Checkpointer | undefined {
-  return byConnection.get(db);
+  return new Checkpointer(options);
 }
 
 export class Checkpointer {

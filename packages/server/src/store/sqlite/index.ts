@@ -1,9 +1,9 @@
 // The embedded (SQLite) implementation of the storage port.
 export {
+  type Checkpointer,
   CheckpointerError,
   type CheckpointerErrorCode,
   type CheckpointResult,
-  checkpointerOf,
 } from './checkpointer.ts';
 export type { MigrationResult } from './migrate.ts';
 export { LATEST_SCHEMA_VERSION } from './migrations.ts';

@@ -41,16 +41,6 @@ export class SqliteDeliveryStore implements DeliveryStore {
   private readonly st: DeliveryStatements;
   private readonly enabled: EnabledEndpoints;
   private readonly tx: {
-    claimDue: (
-      now: number,
-      limit: number,
-      until: number,
-      exclude: readonly string[],
-    ) => DueDelivery[];
-    recordOutcomes: (
-      outcomes: readonly AttemptOutcome[],
-      now: number,
-    ) => { disabledEndpoint: boolean };
     recordAndClaim: (
       outcomes: readonly AttemptOutcome[],
       now: number,
@@ -72,17 +62,13 @@ export class SqliteDeliveryStore implements DeliveryStore {
       return (...args: A): R => t.immediate(...args);
     };
     this.tx = {
-      claimDue: immediate((now: number, limit: number, until: number, exclude: readonly string[]) =>
-        claimDue(st, now, limit, until, exclude),
-      ),
-      recordOutcomes: immediate((outcomes: readonly AttemptOutcome[], now: number) =>
-        recordOutcomes(st, outcomes, now),
-      ),
       recordAndClaim: immediate(
         (outcomes: readonly AttemptOutcome[], now: number, claim: DueClaim | null) => {
           if (outcomes.length > 0 && recordOutcomes(st, outcomes, now).disabledEndpoint) {
             this.enabled.invalidate();
           }
+          // Every enabled endpoint excluded (busy) or none enabled: nothing can be claimed.
+          // Without this the due scan would walk every due head of the busy endpoints.
           if (claim === null || this.enabled.allIn(claim.excludeEndpointIds)) return [];
           return claimDue(st, now, claim.limit, claim.leaseUntil, claim.excludeEndpointIds);
         },
@@ -176,17 +162,14 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return row ? this.withAttempts([row])[0] : undefined;
   }
 
+  /** A claim alone: recordAndClaim with no outcomes. */
   async claimDue(
     now: number,
     limit: number,
     leaseUntil: number,
     excludeEndpointIds: readonly string[] = [],
   ): Promise<DueDelivery[]> {
-    checkClaim(now, limit, leaseUntil);
-    // Every enabled endpoint excluded (busy) or none enabled: nothing can be claimed. Without
-    // this the due scan would walk every due head of the busy endpoints, the whole backlog.
-    if (this.enabled.allIn(excludeEndpointIds)) return [];
-    return this.tx.claimDue(now, limit, leaseUntil, excludeEndpointIds);
+    return this.recordAndClaim([], now, { limit, leaseUntil, excludeEndpointIds });
   }
 
   async recordAndClaim(
@@ -195,7 +178,9 @@ export class SqliteDeliveryStore implements DeliveryStore {
     claim: DueClaim | null,
   ): Promise<DueDelivery[]> {
     if (claim !== null) checkClaim(now, claim.limit, claim.leaseUntil);
-    if (outcomes.length === 0 && claim === null) return [];
+    // Nothing to write and nothing claimable: no transaction at all (a busy endpoint's turns).
+    const claimable = claim !== null && !this.enabled.allIn(claim.excludeEndpointIds);
+    if (outcomes.length === 0 && !claimable) return [];
     try {
       return this.tx.recordAndClaim(outcomes, now, claim);
     } catch (error) {
@@ -205,10 +190,9 @@ export class SqliteDeliveryStore implements DeliveryStore {
     }
   }
 
+  /** Outcomes alone: recordAndClaim with no claim. */
   async recordOutcomes(outcomes: readonly AttemptOutcome[], now: number): Promise<void> {
-    if (outcomes.length === 0) return;
-    const { disabledEndpoint } = this.tx.recordOutcomes(outcomes, now);
-    if (disabledEndpoint) this.enabled.invalidate();
+    await this.recordAndClaim(outcomes, now, null);
   }
 
   async nextDueAt(): Promise<number | null> {

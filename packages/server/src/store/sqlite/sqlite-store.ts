@@ -10,7 +10,7 @@ import type {
   IdempotencyRecord,
   StoredEvent,
 } from '../port.ts';
-import { checkpointerOf, startCheckpointer } from './checkpointer.ts';
+import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import { type MigrationResult, migrate } from './migrate.ts';
 import { decodePageCursor, encodePageCursor } from './page-cursor.ts';
 import { callStateOf, idempotencyRecordOf, storedEventOf } from './rows.ts';
@@ -53,13 +53,16 @@ export class SqliteStore implements CallStore {
   readonly migration: MigrationResult;
   /** Endpoints and the delivery outbox, in the same file and on the same connection. */
   readonly deliveries: SqliteDeliveryStore;
+  /** The background WAL checkpointer of this connection, if it was opened with one. */
+  readonly checkpointer: Checkpointer | undefined;
   private readonly st: Statements;
   private readonly hooks: EventsAppendedHook[] = [];
   private readonly command: CommandRunner;
 
-  constructor(db: Database.Database, migration: MigrationResult) {
+  constructor(db: Database.Database, migration: MigrationResult, checkpointer?: Checkpointer) {
     this.db = db;
     this.migration = migration;
+    this.checkpointer = checkpointer;
     this.st = prepareStatements(db);
     this.deliveries = new SqliteDeliveryStore(db);
     // First hook: the outbox is written with the events, before any hook added later runs.
@@ -182,7 +185,7 @@ export class SqliteStore implements CallStore {
   async close(): Promise<void> {
     // The worker's connection first: this one is then the last, and its close checkpoints
     // the whole WAL and removes it.
-    await checkpointerOf(this.db)?.close();
+    await this.checkpointer?.close();
     this.closeSync();
   }
 
@@ -216,11 +219,13 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     db.pragma(sql.PRAGMA_TEMP_STORE_MEMORY);
     db.pragma(sql.PRAGMA_WAL_AUTOCHECKPOINT);
     db.pragma(sql.PRAGMA_JOURNAL_SIZE_LIMIT);
-    const store = new SqliteStore(db, migrate(db));
-    if (checkpoint === 'background') {
-      startCheckpointer({ path: options.path, db, onError: options.onCheckpointError });
-    }
-    return store;
+    // Migrated first: the checkpointer's own connection opens the file as it now is.
+    const migration = migrate(db);
+    const checkpointer =
+      checkpoint === 'background'
+        ? startCheckpointer({ path: options.path, db, onError: options.onCheckpointError })
+        : undefined;
+    return new SqliteStore(db, migration, checkpointer);
   } catch (error) {
     db.close();
     throw error;
