@@ -3,45 +3,33 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { EngineEvent } from '../../src/engine/call-state.ts';
 import { assertDeliveredInOrder, type Harness, openHarness } from './dispatcher-harness.ts';
-import { type Receiver, type ReceiverOptions, startReceiver } from './webhook-receiver.ts';
 
 describe('dispatcher: concurrency stays within its limits, outcomes are written in batches', {
   timeout: 30_000,
 }, () => {
   let h: Harness;
-  const receivers: Receiver[] = [];
   beforeEach(async () => {
     h = await openHarness();
   });
-  afterEach(async () => {
-    for (const r of receivers.splice(0)) await r.close();
-    await h.close();
-  });
-
-  async function endpointWith(behave?: ReceiverOptions['behave']) {
-    const { id, secret } = await h.addEndpoint('http://placeholder.invalid/');
-    const receiver = await startReceiver({ secret, ...(behave ? { behave } : {}) });
-    receivers.push(receiver);
-    await h.store.updateEndpoint({ ...(await h.store.getEndpoint(id))!, url: receiver.url });
-    return { id, receiver };
-  }
+  afterEach(() => h.close());
 
   it('at most maxPerEndpoint per endpoint and maxInFlight in all, and both are reached', async () => {
     let maxTotal = 0;
     const slow = () => {
       maxTotal = Math.max(
         maxTotal,
-        receivers.reduce((n, r) => n + r.open, 0),
+        // Called during the attempts, once both endpoints exist.
+        [a, b].reduce((n, e) => n + e.receiver.open, 0),
       );
       return { status: 200, delayMs: 60 }; // long enough to overlap on a busy machine
     };
     // A's lanes are all older than B's, so every early claim is all A: only the limit holds it.
-    const a = await endpointWith(slow);
+    const a = await h.endpointWith(slow);
     const aEvents: EngineEvent[] = [];
     for (let i = 0; i < 20; i += 1) aEvents.push(...(await h.emit(randomUUID(), 2)));
     const aRecord = (await h.store.getEndpoint(a.id))!;
     await h.store.updateEndpoint({ ...aRecord, filter: { streamId: 'another-stream' } });
-    const b = await endpointWith(slow);
+    const b = await h.endpointWith(slow);
     const bEvents: EngineEvent[] = [];
     for (let i = 0; i < 20; i += 1) bEvents.push(...(await h.emit(randomUUID(), 2)));
     const dispatcher = h.dispatcher({ maxInFlight: 5, maxPerEndpoint: 3 });
@@ -62,7 +50,7 @@ describe('dispatcher: concurrency stays within its limits, outcomes are written 
       if (outcomes.length > 0) batches.push(outcomes.length);
       return write(outcomes, now, claim);
     };
-    const { id, receiver } = await endpointWith();
+    const { id, receiver } = await h.endpointWith();
     const events: EngineEvent[] = [];
     for (let i = 0; i < 200; i += 1) events.push(...(await h.emit(randomUUID(), 1)));
     const dispatcher = h.dispatcher({ maxPerEndpoint: 16 });
@@ -86,7 +74,7 @@ describe('dispatcher: concurrency stays within its limits, outcomes are written 
       if (claimed.length > 0) claims.push(claimed.length);
       return claimed;
     };
-    const { id, receiver } = await endpointWith();
+    const { id, receiver } = await h.endpointWith();
     // Long enough that the five commits below, each waking the loop, all land inside it.
     const dispatcher = h.dispatcher({ minTurnIntervalMs: 400 });
     await dispatcher.start();

@@ -2,26 +2,19 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { type Harness, openHarness } from './dispatcher-harness.ts';
-import { type Receiver, startReceiver } from './webhook-receiver.ts';
 
 describe('dispatcher: an endpoint that fails every attempt for disableAfterMs is disabled', {
   timeout: 30_000,
 }, () => {
   let h: Harness;
-  let receiver: Receiver | undefined;
   beforeEach(async () => {
     h = await openHarness();
   });
-  afterEach(async () => {
-    await receiver?.close();
-    await h.close();
-  });
+  afterEach(() => h.close());
 
   it('disables it, keeps its deliveries pending, and starts a new run after re-enabling', async () => {
     let answer = 500;
-    const { id, secret } = await h.addEndpoint('http://placeholder.invalid/');
-    receiver = await startReceiver({ secret, behave: () => ({ status: answer }) });
-    await h.store.updateEndpoint({ ...(await h.store.getEndpoint(id))!, url: receiver.url });
+    const { id, receiver } = await h.endpointWith(() => ({ status: answer }));
     await h.emit(randomUUID(), 2);
     const dispatcher = h.dispatcher({
       schedule: [0, 100, 100, 100, 100, 100],

@@ -21,7 +21,7 @@ import type {
   EndpointRecord,
 } from '../../src/store/delivery-port.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.ts';
-import type { Receiver } from './webhook-receiver.ts';
+import { type Receiver, type ReceiverOptions, startReceiver } from './webhook-receiver.ts';
 
 export type DeliveryWithAttempts = DeliveryRecord & { attempts: AttemptRecord[] };
 
@@ -33,6 +33,10 @@ export interface Harness {
   bus: EventBus;
   sender: WebhookSender;
   addEndpoint(url: string): Promise<{ id: string; secret: string }>;
+  /** An endpoint and a verifying loopback receiver at its URL (closed by close(), first). */
+  endpointWith(
+    behave?: ReceiverOptions['behave'],
+  ): Promise<{ id: string; secret: string; receiver: Receiver }>;
   /** Appends the call's next `count` events (seq 1 is call.created) and publishes them. */
   emit(callId: string, count: number): Promise<EngineEvent[]>;
   /** A dispatcher on this harness, jitter off; stopped by close(). */
@@ -57,8 +61,9 @@ export async function openHarness(): Promise<Harness> {
     connectionsPerOrigin: 16,
   });
   const dispatchers: Dispatcher[] = [];
+  const receivers: Receiver[] = [];
 
-  return {
+  const harness: Harness = {
     clock,
     store,
     calls,
@@ -82,6 +87,13 @@ export async function openHarness(): Promise<Harness> {
       };
       await store.createEndpoint(endpoint);
       return { id: endpoint.id, secret };
+    },
+    async endpointWith(behave) {
+      const { id, secret } = await harness.addEndpoint('http://placeholder.invalid/');
+      const receiver = await startReceiver({ secret, ...(behave ? { behave } : {}) });
+      receivers.push(receiver);
+      await store.updateEndpoint({ ...(await store.getEndpoint(id))!, url: receiver.url });
+      return { id, secret, receiver };
     },
     async emit(callId, count) {
       const now = clock.now();
@@ -126,12 +138,15 @@ export async function openHarness(): Promise<Harness> {
       throw new Error(`still not settled after ${maxSteps} steps`);
     },
     async close() {
+      // Closing a hung receiver ends its attempts, so stop() does not wait for their timeout.
+      for (const r of receivers.splice(0)) await r.close();
       for (const d of dispatchers) await d.stop();
       await sender.close();
       await calls.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  return harness;
 }
 
 async function listAll(

@@ -3,29 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assertDeliveredInOrder, type Harness, openHarness } from './dispatcher-harness.ts';
-import { type Receiver, type ReceiverOptions, startReceiver } from './webhook-receiver.ts';
 
 describe('dispatcher: start, wake, timers and stop', { timeout: 30_000 }, () => {
   let h: Harness;
-  let receiver: Receiver | undefined;
   beforeEach(async () => {
     h = await openHarness();
   });
-  afterEach(async () => {
-    await receiver?.close();
-    receiver = undefined;
-    await h.close();
-  });
-
-  async function endpointWith(behave?: ReceiverOptions['behave']) {
-    const { id, secret } = await h.addEndpoint('http://placeholder.invalid/');
-    receiver = await startReceiver({ secret, ...(behave ? { behave } : {}) });
-    await h.store.updateEndpoint({ ...(await h.store.getEndpoint(id))!, url: receiver.url });
-    return { id, receiver };
-  }
+  afterEach(() => h.close());
 
   it('start() takes back what a dead process had leased, and sends it at once', async () => {
-    const { id, receiver } = await endpointWith();
+    const { id, receiver } = await h.endpointWith();
     const events = [...(await h.emit(randomUUID(), 2)), ...(await h.emit(randomUUID(), 1))];
     const now = h.clock.now();
     // A previous process claimed both lane heads for an hour, then died.
@@ -37,7 +24,7 @@ describe('dispatcher: start, wake, timers and stop', { timeout: 30_000 }, () => 
   });
 
   it('a commit on the event bus wakes it', async () => {
-    const { receiver } = await endpointWith();
+    const { receiver } = await h.endpointWith();
     const dispatcher = h.dispatcher();
     await dispatcher.start();
     await dispatcher.idle();
@@ -46,7 +33,7 @@ describe('dispatcher: start, wake, timers and stop', { timeout: 30_000 }, () => 
   });
 
   it('arms one clock timer, at the earliest due time', async () => {
-    const { receiver } = await endpointWith((r) => ({ status: r.earlier < 1 ? 500 : 200 }));
+    const { receiver } = await h.endpointWith((r) => ({ status: r.earlier < 1 ? 500 : 200 }));
     const dispatcher = h.dispatcher({ schedule: [0, 300, 300] });
     await dispatcher.start();
     await h.emit(randomUUID(), 1);
@@ -67,7 +54,7 @@ describe('dispatcher: start, wake, timers and stop', { timeout: 30_000 }, () => 
   });
 
   it('stop() lets attempts in flight finish, writes their outcomes, and claims nothing more', async () => {
-    const { id, receiver } = await endpointWith(() => ({ status: 200, delayMs: 100 }));
+    const { id, receiver } = await h.endpointWith(() => ({ status: 200, delayMs: 100 }));
     const events = await h.emit(randomUUID(), 1);
     const dispatcher = h.dispatcher();
     await dispatcher.start();
@@ -83,7 +70,7 @@ describe('dispatcher: start, wake, timers and stop', { timeout: 30_000 }, () => 
   });
 
   it('stop() waits no longer than stopTimeoutMs for a hung attempt; its lease keeps it', async () => {
-    const { id, receiver } = await endpointWith(() => 'hang');
+    const { id, receiver } = await h.endpointWith(() => 'hang');
     await h.emit(randomUUID(), 1);
     const dispatcher = h.dispatcher({ attemptTimeoutMs: 60_000, stopTimeoutMs: 5_000 });
     await dispatcher.start();

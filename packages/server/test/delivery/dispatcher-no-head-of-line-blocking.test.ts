@@ -3,38 +3,24 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import type { EngineEvent } from '../../src/engine/call-state.ts';
 import { type Harness, openHarness } from './dispatcher-harness.ts';
-import { type Receiver, startReceiver } from './webhook-receiver.ts';
 
 describe('dispatcher: nothing waits on an endpoint or a call that is not its own', {
   timeout: 30_000,
 }, () => {
   let h: Harness;
-  const receivers: Receiver[] = [];
   beforeEach(async () => {
     h = await openHarness();
   });
-  afterEach(async () => {
-    // Closing a hung receiver ends its attempts, so stop() does not wait for their timeout.
-    for (const r of receivers.splice(0)) await r.close();
-    await h.close();
-  });
-
-  async function endpointWith(behave?: Parameters<typeof startReceiver>[0]['behave']) {
-    const { id, secret } = await h.addEndpoint('http://placeholder.invalid/');
-    const receiver = await startReceiver({ secret, ...(behave ? { behave } : {}) });
-    receivers.push(receiver);
-    await h.store.updateEndpoint({ ...(await h.store.getEndpoint(id))!, url: receiver.url });
-    return { id, receiver };
-  }
+  afterEach(() => h.close());
 
   it('endpoint A hangs forever; endpoint B gets all its deliveries promptly', async () => {
-    const a = await endpointWith(() => 'hang');
+    const a = await h.endpointWith(() => 'hang');
     // A's deliveries are older, so they come first in every claim.
     for (let i = 0; i < 30; i += 1) await h.emit(randomUUID(), 1);
     // From here on, events go to B only (A now filters on another stream).
     const aRecord = (await h.store.getEndpoint(a.id))!;
     await h.store.updateEndpoint({ ...aRecord, filter: { streamId: 'another-stream' } });
-    const b = await endpointWith();
+    const b = await h.endpointWith();
     const bEvents: EngineEvent[] = [];
     for (let i = 0; i < 30; i += 1) bEvents.push(...(await h.emit(randomUUID(), 3)));
 
@@ -65,7 +51,7 @@ describe('dispatcher: nothing waits on an endpoint or a call that is not its own
 
   it('on one endpoint, call X always fails while calls Y and Z keep flowing', async () => {
     const x = randomUUID();
-    const { id, receiver } = await endpointWith((r) =>
+    const { id, receiver } = await h.endpointWith((r) =>
       r.callId === x ? { status: 500 } : { status: 200 },
     );
     await h.emit(x, 3);

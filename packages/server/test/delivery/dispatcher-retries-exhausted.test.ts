@@ -2,29 +2,21 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { type Harness, openHarness } from './dispatcher-harness.ts';
-import { type Receiver, startReceiver } from './webhook-receiver.ts';
 
 describe('dispatcher: a delivery whose retries run out is failed, and its call moves on', {
   timeout: 30_000,
 }, () => {
   let h: Harness;
-  let receiver: Receiver | undefined;
   beforeEach(async () => {
     h = await openHarness();
   });
-  afterEach(async () => {
-    await receiver?.close();
-    await h.close();
-  });
+  afterEach(() => h.close());
 
   it('schedule [0, 100, 200]: three attempts of seq 2, then seq 3 goes', async () => {
     const callId = randomUUID();
-    const { id, secret } = await h.addEndpoint('http://placeholder.invalid/');
-    receiver = await startReceiver({
-      secret,
-      behave: (r) => (r.seq === 2 ? { status: 500 } : { status: 200 }),
-    });
-    await h.store.updateEndpoint({ ...(await h.store.getEndpoint(id))!, url: receiver.url });
+    const { id, receiver } = await h.endpointWith((r) =>
+      r.seq === 2 ? { status: 500 } : { status: 200 },
+    );
     const events = await h.emit(callId, 4);
     const dispatcher = h.dispatcher({ schedule: [0, 100, 200] });
     await dispatcher.start();

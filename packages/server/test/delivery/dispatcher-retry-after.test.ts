@@ -2,32 +2,23 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { assertDeliveredInOrder, type Harness, openHarness } from './dispatcher-harness.ts';
-import { type Receiver, startReceiver } from './webhook-receiver.ts';
 
 describe('dispatcher: 429 and 503 with Retry-After delay the next attempt by that much', {
   timeout: 30_000,
 }, () => {
   let h: Harness;
-  let receiver: Receiver | undefined;
   beforeEach(async () => {
     h = await openHarness();
   });
-  afterEach(async () => {
-    await receiver?.close();
-    await h.close();
-  });
+  afterEach(() => h.close());
 
   for (const status of [429, 503]) {
     it(`${status} with Retry-After: 30 waits 30 s, not the scheduled 10 ms`, async () => {
-      const { id, secret } = await h.addEndpoint('http://placeholder.invalid/');
-      receiver = await startReceiver({
-        secret,
-        behave: (r) =>
-          r.seq === 1 && r.earlier === 0
-            ? { status, headers: { 'retry-after': '30' } }
-            : { status: 200 },
-      });
-      await h.store.updateEndpoint({ ...(await h.store.getEndpoint(id))!, url: receiver.url });
+      const { id, receiver } = await h.endpointWith((r) =>
+        r.seq === 1 && r.earlier === 0
+          ? { status, headers: { 'retry-after': '30' } }
+          : { status: 200 },
+      );
       const events = await h.emit(randomUUID(), 2);
       const dispatcher = h.dispatcher({ schedule: [0, 10, 10] });
       await dispatcher.start();

@@ -2,25 +2,18 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { assertDeliveredInOrder, type Harness, openHarness } from './dispatcher-harness.ts';
-import { type Receiver, startReceiver } from './webhook-receiver.ts';
 
 describe('dispatcher: a failing store write is reported and tried again', {
   timeout: 30_000,
 }, () => {
   let h: Harness;
-  let receiver: Receiver | undefined;
   beforeEach(async () => {
     h = await openHarness();
   });
-  afterEach(async () => {
-    await receiver?.close();
-    await h.close();
-  });
+  afterEach(() => h.close());
 
   it('keeps the outcomes of a failed write and writes them after retryAfterErrorMs', async () => {
-    const { id, secret } = await h.addEndpoint('http://placeholder.invalid/');
-    receiver = await startReceiver({ secret });
-    await h.store.updateEndpoint({ ...(await h.store.getEndpoint(id))!, url: receiver.url });
+    const { id, receiver } = await h.endpointWith();
     const write = h.store.recordAndClaim.bind(h.store);
     let failures = 1;
     // The first write that carries an outcome fails; claims alone go through.
