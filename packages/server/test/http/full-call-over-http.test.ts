@@ -23,6 +23,7 @@ after(() => t.close());
 test('a full call over HTTP leaves exactly the expected events, seqs and durations', async () => {
   const t0 = t.clock.now();
   const callId = await createCall(t);
+  assert.match(callId, UUID_PATTERN, 'a call id the service made is a lower-case UUID (§1)');
   const call = `/v1/calls/${callId}`;
   const ok = async (method: 'POST' | 'DELETE', url: string, body?: unknown) => {
     const res = await t.request(method, url, body);
@@ -97,6 +98,9 @@ test('a full call over HTTP leaves exactly the expected events, seqs and duratio
     assert.match(event.id, UUID_PATTERN);
   });
   assert.equal(new Set(events.map((e) => e.id)).size, events.length, 'event ids are unique');
+  // Made in order (UUIDv7, also within one millisecond), so they land at the end of the index.
+  const ids = events.map((e) => e.id);
+  assert.deepEqual(ids, [...ids].sort(), 'event ids sort in log order');
   assert.equal(nextCursor, String(await t.store.lastEventPosition()));
 
   // The call as read back agrees with its call.ended event.
