@@ -23,15 +23,29 @@ import { endToEnd } from './scenarios/end-to-end.ts';
 import { ingest } from './scenarios/ingest.ts';
 import { memory } from './scenarios/memory.ts';
 import { ratio } from './scenarios/ratio.ts';
+import { relayCeiling } from './scenarios/relay-ceiling.ts';
 import { notMeasured, type Scenario } from './scenarios/scenario.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PROCESSES =
   'bench process: load generator (callhook simulate traffic, undici) and the ceiling client; ' +
-  'child 1: callhook serve (or the BullMQ baseline app); child 2: the webhook receiver (node:http)';
+  'child 1: callhook serve (or the BullMQ baseline app, or the relay of scenario 8); ' +
+  'child 2: the webhook receiver (node:http)';
 
-const SCENARIOS: Scenario[] = [ceiling, ingest, endToEnd, ratio, memory, backlog, baseline];
+// The relay ceiling (8) runs right after end to end (3), its twin, and before the ratios (4).
+const SCENARIOS: Scenario[] = [
+  ceiling,
+  ingest,
+  endToEnd,
+  relayCeiling,
+  ratio,
+  memory,
+  backlog,
+  baseline,
+];
 const NEEDS_DELIVERY = new Set<ScenarioId>(['end-to-end', 'backlog']);
+/** Scenarios that never start callhook's code: no build, no --help check for them alone. */
+const NO_SERVER = new Set<ScenarioId>(['ceiling', 'relay-ceiling', 'ratio']);
 
 async function main(): Promise<void> {
   let options: ReturnType<typeof parseBenchArgs>;
@@ -55,8 +69,9 @@ async function main(): Promise<void> {
     `callhook bench, ${profile.mode} profile, server from ${from}; load average ${loadAtStart.join(' ')}`,
   );
 
-  if (from === 'dist') build(log);
-  const noDelivery = deliveryUnavailable(from);
+  const needsServer = options.only.some((id) => !NO_SERVER.has(id));
+  if (from === 'dist' && needsServer) build(log);
+  const noDelivery = needsServer ? deliveryUnavailable(from) : undefined;
   if (noDelivery) log(`delivery scenarios not available: ${noDelivery}`);
 
   const results: ScenarioResult[] = [];

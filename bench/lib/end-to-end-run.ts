@@ -1,7 +1,8 @@
+import type { LatencySummary } from '../../packages/server/src/simulate/latency-recorder.ts';
 import type { Receiver } from '../processes/receiver.ts';
 import type { BenchProfile } from './bench-options.ts';
 import { AckBook, type EndToEndLatency, endToEndLatency } from './e2e-latency.ts';
-import { assertClean, driveLoad } from './load.ts';
+import { assertClean, driveLoad, type LoadOptions } from './load.ts';
 import { monotonicMs } from './monotonic-clock.ts';
 
 // One end-to-end measurement against a server whose webhooks go to `receiver` (verifying):
@@ -20,6 +21,8 @@ export interface DeliveryWindow {
   /** Delivered events ÷ (last arrival − first command), in events/s. */
   eventsPerSecond: number;
   latency: EndToEndLatency;
+  /** Each command's round trip at the load generator (for the relay, its forward included). */
+  commandLatency: LatencySummary;
 }
 
 export interface EndToEndRun {
@@ -32,9 +35,11 @@ export async function measureEndToEnd(
   receiver: Receiver,
   profile: BenchProfile,
   seed: number,
+  load: Pick<LoadOptions, 'oneEventPerCommand'> = {},
 ): Promise<EndToEndRun> {
   // Warm-up: unmeasured traffic, fully delivered, then the receiver forgets it.
   const warm = await driveLoad({
+    ...load,
     url,
     seconds: profile.warmupSeconds,
     concurrency: profile.concurrency,
@@ -44,8 +49,8 @@ export async function measureEndToEnd(
   await receiver.call('waitFor', { count: warm.events, timeoutMs: 60_000 });
   await receiver.call('reset', undefined);
 
-  const fixed = await deliveryWindow(url, receiver, profile, seed, FIXED_EVENTS_PER_SECOND);
-  const saturated = await deliveryWindow(url, receiver, profile, seed + 1, undefined);
+  const fixed = await deliveryWindow(url, receiver, profile, load, seed, FIXED_EVENTS_PER_SECOND);
+  const saturated = await deliveryWindow(url, receiver, profile, load, seed + 1, undefined);
   return { fixed, saturated };
 }
 
@@ -53,12 +58,14 @@ async function deliveryWindow(
   url: string,
   receiver: Receiver,
   profile: BenchProfile,
+  load: Pick<LoadOptions, 'oneEventPerCommand'>,
   seed: number,
   eventsPerSecond: number | undefined,
 ): Promise<DeliveryWindow> {
   const acks = new AckBook();
   const start = monotonicMs();
   const r = await driveLoad({
+    ...load,
     url,
     seconds: profile.windowSeconds,
     concurrency: profile.concurrency,
@@ -82,13 +89,19 @@ async function deliveryWindow(
     duplicates: stats.duplicates,
     eventsPerSecond: elapsedMs > 0 ? stats.received / (elapsedMs / 1000) : 0,
     latency: endToEndLatency(acks, arrivals),
+    commandLatency: r.latency,
   };
 }
 
-/** One line per window for the notes: what was emitted, delivered, rejected, repeated. */
-export function describeWindow(name: string, w: DeliveryWindow): string {
+/**
+ * One line per window for the notes: what was emitted, delivered, rejected, repeated.
+ * `signed` false for the relay's unsigned events (the receiver only parses their bodies).
+ */
+export function describeWindow(name: string, w: DeliveryWindow, signed = true): string {
+  const checked = signed ? 'delivered and verified' : 'delivered (unsigned)';
+  const rejected = signed ? 'bad signatures' : 'bad bodies';
   return (
-    `${name}: ${w.delivered}/${w.emitted} events delivered and verified` +
-    `, ${w.invalid} bad signatures, ${w.duplicates} duplicates, ${w.latency.unmatched} unmatched`
+    `${name}: ${w.delivered}/${w.emitted} events ${checked}` +
+    `, ${w.invalid} ${rejected}, ${w.duplicates} duplicates, ${w.latency.unmatched} unmatched`
   );
 }

@@ -1,4 +1,4 @@
-import { callScript } from '../../packages/server/src/simulate/call-script.ts';
+import { type CallScript, callScript } from '../../packages/server/src/simulate/call-script.ts';
 import {
   type CommandAck,
   runTraffic,
@@ -18,12 +18,15 @@ export interface LoadOptions {
   eventsPerSecond?: number;
   onAck?: (ack: CommandAck) => void;
   scriptOf?: Parameters<typeof runTraffic>[0]['scriptOf'];
+  /** Count (and pace) every command as one event: the relay of scenario 8 emits one each. */
+  oneEventPerCommand?: boolean;
   calls?: number;
   /** For long loads: a progress line every 10 s. */
   log?: (line: string) => void;
 }
 
 export function driveLoad(options: LoadOptions): Promise<TrafficResult> {
+  const scriptOf = options.scriptOf ?? ((i: number) => callScript(options.seed, i, DEFAULT_MIX));
   return runTraffic({
     server: new URL(options.url),
     apiKey: BENCH_API_KEY,
@@ -32,7 +35,7 @@ export function driveLoad(options: LoadOptions): Promise<TrafficResult> {
     seed: options.seed,
     mix: DEFAULT_MIX,
     timeLimitMs: Math.round(options.seconds * 1000),
-    scriptOf: options.scriptOf ?? ((i) => callScript(options.seed, i, DEFAULT_MIX)),
+    scriptOf: options.oneEventPerCommand ? (i) => oneEventPerCommand(scriptOf(i)) : scriptOf,
     ...(options.eventsPerSecond !== undefined && {
       rate: { perSecond: options.eventsPerSecond, unit: 'events' as const },
     }),
@@ -45,6 +48,12 @@ export function driveLoad(options: LoadOptions): Promise<TrafficResult> {
         ),
     }),
   });
+}
+
+/** The same call, the same commands in the same order, each expected to emit one event. */
+export function oneEventPerCommand(script: CallScript): CallScript {
+  const steps = script.steps.map((step) => ({ ...step, events: 1 }));
+  return { ...script, steps, events: steps.length };
 }
 
 /** Commands per second of a result (acknowledged commands only). */

@@ -13,7 +13,7 @@ export type ScenarioStatus = 'measured' | 'not-available' | 'skipped' | 'failed'
 
 export interface ScenarioResult {
   id: ScenarioId;
-  /** 1-7, as the issue numbers them. */
+  /** 1-7 as the issue numbers them; 8, the relay ceiling, added after. */
   number: number;
   title: string;
   status: ScenarioStatus;

@@ -32,6 +32,14 @@ export const TARGETS: readonly TargetSpec[] = [
     unit: 'x',
   },
   {
+    description: 'end to end ÷ relay ceiling',
+    scenario: 'ratio',
+    figure: 'relayRatio',
+    op: '≥',
+    wanted: 0.5,
+    unit: 'x',
+  },
+  {
     description: 'p99 latency at 1,000 events/s',
     scenario: 'end-to-end',
     figure: 'fixedP99',

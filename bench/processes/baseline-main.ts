@@ -97,6 +97,8 @@ const handlers = {
             eventType: data.type as never,
             callId: data.callId,
             seq: data.seq,
+            // One endpoint that takes every event: the previous one of the call is seq - 1.
+            previousSeq: data.seq - 1,
           },
           attempt: job.attemptsMade + 1,
           body: data.body,

@@ -15,6 +15,13 @@ interface Request {
 }
 type Response = { id: number; result: unknown } | { id: number; error: string };
 
+// Children still running when the bench exits (an error, Ctrl-C) go with it; a child also
+// exits by itself when its IPC channel closes (serveRequests).
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export interface ChildHandle<H extends Handlers> {
   pid: number;
   child: ChildProcess;
@@ -49,8 +56,10 @@ export function forkChild<H extends Handlers>(
     if ('error' in message) waiter.reject(new Error(message.error));
     else waiter.resolve(message.result);
   });
+  running.add(child);
   const exited = once(child, 'exit');
   void exited.then(([code, signal]) => {
+    running.delete(child);
     for (const waiter of pending.values()) {
       waiter.reject(new Error(`${entry} exited (${code ?? signal}) with a request pending`));
     }

@@ -8,9 +8,10 @@ import { serveRequests } from './child-rpc.ts';
 // The webhook receiver of the bench, in its own process (its own event loop and core time).
 // 'noop': answers 204 and does nothing else — the ceiling. 'verify': checks every Standard
 // Webhooks signature with the SDK, dedupes on webhook-id, and records each event's arrival
-// on the shared monotonic clock for end-to-end latency.
+// on the shared monotonic clock for end-to-end latency. 'record': the same without the
+// signature check (the relay of scenario 8 signs nothing): parses the body, dedupes, records.
 
-export type ReceiverMode = 'noop' | 'verify';
+export type ReceiverMode = 'noop' | 'verify' | 'record';
 
 export interface ReceiverStats {
   /** Requests answered 2xx with a new event (noop: every request). */
@@ -54,27 +55,13 @@ function noop(req: IncomingMessage, res: ServerResponse): void {
 }
 
 function verify(req: IncomingMessage, res: ServerResponse): void {
-  const chunks: Buffer[] = [];
-  req.on('data', (chunk: Buffer) => chunks.push(chunk));
-  req.on('end', () => {
-    const at = monotonicMs();
-    const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  readBody(req, (body, at) => {
     if (!webhook) {
       res.writeHead(503).end();
       return;
     }
     try {
-      const event = webhook.verify(body, req.headers);
-      const id = req.headers['webhook-id'] as string;
-      if (seen.has(id)) {
-        stats.duplicates++;
-      } else {
-        seen.add(id);
-        arrivals.callIds.push(event.callId);
-        arrivals.seqs.push(Number(req.headers['callhook-seq']));
-        arrivals.atMs.push(at);
-        arrived(at);
-      }
+      accept(req, webhook.verify(body, req.headers).callId, at);
       res.writeHead(204).end();
     } catch {
       stats.invalid++;
@@ -83,12 +70,49 @@ function verify(req: IncomingMessage, res: ServerResponse): void {
   });
 }
 
+function record(req: IncomingMessage, res: ServerResponse): void {
+  readBody(req, (body, at) => {
+    try {
+      accept(req, (JSON.parse(body.toString('utf8')) as { callId: string }).callId, at);
+      res.writeHead(204).end();
+    } catch {
+      stats.invalid++;
+      res.writeHead(400).end();
+    }
+  });
+}
+
+function readBody(req: IncomingMessage, then: (body: Buffer, atMs: number) => void): void {
+  const chunks: Buffer[] = [];
+  req.on('data', (chunk: Buffer) => chunks.push(chunk));
+  req.on('end', () => {
+    const at = monotonicMs();
+    then(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), at);
+  });
+}
+
+/** Counts an event once (webhook-id) and records its arrival. */
+function accept(req: IncomingMessage, callId: string, at: number): void {
+  const id = req.headers['webhook-id'] as string;
+  if (seen.has(id)) {
+    stats.duplicates++;
+    return;
+  }
+  seen.add(id);
+  arrivals.callIds.push(callId);
+  arrivals.seqs.push(Number(req.headers['callhook-seq']));
+  arrivals.atMs.push(at);
+  arrived(at);
+}
+
+const MODES = { noop, verify, record } as const;
+
 const handlers = {
   /** Listens on 127.0.0.1 (the given port, to come back "up" where it was; else any). */
   async listen(args: { mode: ReceiverMode; secret?: string; port?: number }) {
     if (server) throw new Error('already listening');
     webhook = args.secret === undefined ? undefined : new Webhook(args.secret);
-    const s = createServer({ keepAliveTimeout: 30_000 }, args.mode === 'verify' ? verify : noop);
+    const s = createServer({ keepAliveTimeout: 30_000 }, MODES[args.mode]);
     await new Promise<void>((resolve, reject) => {
       s.once('error', reject);
       s.listen(args.port ?? 0, '127.0.0.1', resolve);

@@ -1,4 +1,9 @@
 import { Pool } from 'undici';
+import {
+  EVENT_SIZED_CALL_ID,
+  eventSizedBody,
+  PLACEHOLDER_SIGNATURE,
+} from '../lib/event-sized-body.ts';
 import { FigureRuns } from '../lib/figures.ts';
 import { type Receiver, spawnReceiver } from '../processes/receiver.ts';
 import { measured, ms, type Scenario } from './scenario.ts';
@@ -7,18 +12,12 @@ import { measured, ms, type Scenario } from './scenario.ts';
 // body to a node:http receiver (another process) that answers 204 and does nothing else.
 // No database, no signing: whatever callhook delivers end to end is a fraction of this.
 
-const BODY = JSON.stringify({
-  eventType: 'call.user.invited',
-  callId: '0b6a3c9e-5a1f-4c7e-9d2b-3f8e1a7c6d54',
-  threadId: '65f1c0a2b3d4e5f6a7b8c9d0',
-  streamId: '65f1c0a2b3d4e5f6a7b8c9d1',
-  userId: '65f1c0a2b3d4e5f6a7b8c9d2',
-});
+const BODY = eventSizedBody(EVENT_SIZED_CALL_ID);
 const HEADERS = {
   'content-type': 'application/json',
   'webhook-id': '6f1d7c2a-9e3b-4a5c-8d7e-1f2a3b4c5d6e',
   'webhook-timestamp': '1700000000',
-  'webhook-signature': `v1,${'A'.repeat(43)}=`,
+  'webhook-signature': PLACEHOLDER_SIGNATURE,
 };
 
 export const ceiling: Scenario = {

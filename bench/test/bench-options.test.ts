@@ -21,6 +21,15 @@ test('--quick, --only by name or number (run in the issue’s order), --from, --
   assert.equal(o.out, 'x.json');
 });
 
+test('the relay ceiling is scenario 8: --only takes its number or its name', () => {
+  assert.deepEqual(parseBenchArgs(['--only', '8'], '/d').only, ['relay-ceiling']);
+  assert.deepEqual(parseBenchArgs(['--only', 'relay-ceiling,3,4'], '/d').only, [
+    'end-to-end',
+    'ratio',
+    'relay-ceiling',
+  ]);
+});
+
 test('the quick profile is smaller than the full one everywhere', () => {
   const { quick, full } = PROFILES;
   assert.ok(quick.repeats <= full.repeats && quick.windowSeconds < full.windowSeconds);
@@ -40,7 +49,8 @@ test('--markdown names a results file to print, not to write', () => {
 test('usage errors', () => {
   for (const args of [
     ['--only', 'nine'],
-    ['--only', '8'],
+    ['--only', '9'],
+    ['--only', '0'],
     ['--from', 'npm'],
     ['--out'],
     ['--fast'],
