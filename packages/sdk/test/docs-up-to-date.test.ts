@@ -157,6 +157,7 @@ describe('docs/asyncapi.json', () => {
         'callhook-event-type',
         'callhook-call-id',
         'callhook-seq',
+        'callhook-previous-seq',
         'callhook-attempt',
       ]);
     }
@@ -173,11 +174,14 @@ describe('docs/asyncapi.json', () => {
       'callhook-event-type': 'call.ended',
       'callhook-call-id': EVENT_EXAMPLES['call.ended'].callId,
       'callhook-seq': '7',
+      'callhook-previous-seq': '0',
       'callhook-attempt': '1',
       'user-agent': 'callhook',
     };
     assert.ok(ajv.validate(headers, delivery), ajv.errorsText());
     assert.equal(ajv.validate(headers, { ...delivery, 'callhook-seq': '0' }), false);
+    assert.ok(ajv.validate(headers, { ...delivery, 'callhook-previous-seq': '6' }));
+    assert.equal(ajv.validate(headers, { ...delivery, 'callhook-previous-seq': '06' }), false);
     assert.equal(ajv.validate(headers, { ...delivery, 'webhook-signature': 'v2,x' }), false);
   });
 

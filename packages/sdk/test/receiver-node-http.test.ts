@@ -65,6 +65,7 @@ describe('receiver over node:http', () => {
         body: bodyOf('call.ended'),
         date,
         seq: 9,
+        previousSeq: 8,
         attempt: 2,
       });
       assert.equal(response.status, 204);
@@ -75,6 +76,7 @@ describe('receiver over node:http', () => {
             id: 'evt-ended-1',
             timestamp: new Date(Math.floor(date.getTime() / 1000) * 1000),
             seq: 9,
+            previousSeq: 8,
             attempt: 2,
             callId: CALL_ID,
             eventType: 'call.ended',

@@ -1,4 +1,7 @@
-// Ordered mode: a call's events reach handlers in callhook-seq order, however they arrive.
+// Ordered mode with deliveries from an older server, without callhook-previous-seq: seqs are
+// taken as contiguous from 1 (every event of the call is expected), as before that header.
+// A call's events reach handlers in callhook-seq order, however they arrive. The tests with
+// the header are the receiver-ordered-*.test.ts files.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
@@ -84,7 +87,7 @@ function settled<T>(promise: Promise<T>): { done: boolean } {
   return state;
 }
 
-describe('receiver ordered mode', () => {
+describe('receiver ordered mode without callhook-previous-seq', () => {
   it('holds an early event until its turn: seq 3 first, then 1 and 2', bounded, async () => {
     const h = await orderedServer();
     const callId = `aaaa${randomUUID().slice(4)}`;
@@ -137,7 +140,7 @@ describe('receiver ordered mode', () => {
     },
   );
 
-  it('a call first seen past seq 1 waits for the gap like any other', bounded, async () => {
+  it('a call first seen past seq 1 waits for seqs 1–5 like any other gap', bounded, async () => {
     const h = await orderedServer();
     const callId = `dddd${randomUUID().slice(4)}`;
     const sixth = h.post(callId, 6);

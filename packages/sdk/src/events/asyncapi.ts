@@ -67,6 +67,12 @@ export function webhookHeadersJsonSchema(): JsonSchema {
         description:
           'position of the event in its call: 1, 2, 3 … without gaps; call.created is 1, call.ended is last',
       },
+      'callhook-previous-seq': {
+        type: 'string',
+        pattern: '^(0|[1-9][0-9]*)$',
+        description:
+          'seq of the previous event of this call that this endpoint was sent, 0 when none: an endpoint filtered by type or thread sees gaps in callhook-seq, and an ordered receiver waits only for this one',
+      },
       'callhook-attempt': {
         type: 'string',
         pattern: POSITIVE_INTEGER,

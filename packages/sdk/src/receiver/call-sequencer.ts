@@ -8,7 +8,7 @@ import type { Timers } from './timers.ts';
 export interface OrderedOptions {
   /** Early events held at once, over all calls; one more is answered 503. Default 1000. */
   maxBuffered?: number;
-  /** How long a call waits for a missing seq before going on without it. Default 10 s. */
+  /** How long a call waits for a missing event before going on without it. Default 10 s. */
   gapTimeoutMs?: number;
 }
 
@@ -16,10 +16,16 @@ export const DEFAULT_MAX_BUFFERED = 1000;
 export const DEFAULT_GAP_TIMEOUT_MS = 10_000;
 // Ended calls remembered so their late events are handed over at once, not held for a gap.
 const ENDED_CALLS_REMEMBERED = 10_000;
+// Idle calls remembered (an endpoint filtered without call.ended never sees its calls end).
+// A call forgotten here starts again at its next arrival, as for a receiver started mid-call.
+const IDLE_CALLS_REMEMBERED = 10_000;
 
 type Run = (event: CallEvent, meta: DeliveryMeta) => Promise<ReceiveResult>;
 
 interface Held {
+  seq: number;
+  /** The seq it waits for. */
+  previous: number;
   event: CallEvent;
   meta: DeliveryMeta;
   result: Promise<ReceiveResult>;
@@ -28,8 +34,8 @@ interface Held {
 
 interface CallState {
   callId: string;
-  /** The seq handlers are waiting for. */
-  next: number;
+  /** The highest seq handled in order: an event whose previous seq is at or below it may run. */
+  handled: number;
   held: Map<number, Held>;
   running: { seq: number; result: Promise<ReceiveResult> } | undefined;
   gapTimer: unknown;
@@ -40,9 +46,10 @@ function succeeded(result: ReceiveResult): boolean {
 }
 
 /**
- * Hands each call's events to `run` in `seq` order. An early event's request is held until
- * its turn and then answered with its handlers' outcome. A seq that fails stays expected (the
- * sender retries it); one that never comes is given up after the gap timeout.
+ * Hands each call's events to `run` in `seq` order: an event runs once the one its previous
+ * seq names has been handled. An early event's request is held until its turn and then
+ * answered with its handlers' outcome. An event that fails stays expected (the sender
+ * retries it); one that never comes is given up after the gap timeout.
  */
 export class CallSequencer {
   readonly #run: Run;
@@ -50,6 +57,7 @@ export class CallSequencer {
   readonly #timers: Timers;
   readonly #maxBuffered: number;
   readonly #gapTimeoutMs: number;
+  /** By call id, least recently active first. */
   readonly #calls = new Map<string, CallState>();
   readonly #ended = new LruSet(ENDED_CALLS_REMEMBERED);
   #buffered = 0;
@@ -73,7 +81,7 @@ export class CallSequencer {
     }
   }
 
-  /** Events held now, waiting for an earlier seq of their call. */
+  /** Events held now, waiting for an earlier event of their call. */
   get buffered(): number {
     return this.#buffered;
   }
@@ -83,29 +91,30 @@ export class CallSequencer {
     // Without a seq there is nothing to order by; an ended call's stragglers are late already.
     if (seq === undefined || this.#ended.has(event.callId)) return this.#run(event, meta);
 
-    let state = this.#calls.get(event.callId);
-    if (state === undefined) {
-      // Every call starts at 1: one first seen at seq 5 waits for 1–4 like any other gap.
-      state = {
-        callId: event.callId,
-        next: 1,
-        held: new Map(),
-        running: undefined,
-        gapTimer: undefined,
-      };
-      this.#calls.set(event.callId, state);
-    }
-    // Behind the cursor: given up by a gap timeout, or a replay. Hand it over now, late.
-    if (seq < state.next) return this.#run(event, meta);
+    const known = this.#calls.get(event.callId);
+    // No memory of the call (a receiver started mid-call, a replay): its first arrival is the
+    // start, it waits for nothing below it. Without the header a call starts at seq 1.
+    const state: CallState = known ?? {
+      callId: event.callId,
+      handled: meta.previousSeq ?? 0,
+      held: new Map(),
+      running: undefined,
+      gapTimer: undefined,
+    };
+    this.#touch(state);
+    // At or behind the cursor: given up by a gap timeout, or a replay. Hand it over now, late.
+    if (seq <= state.handled) return this.#run(event, meta);
     // The same seq again (a retry while the first is still held or running): share its answer.
     if (state.running?.seq === seq) return state.running.result;
     const already = state.held.get(seq);
     if (already) return already.result;
 
-    const canRunNow = seq === state.next && state.running === undefined;
+    // Without `callhook-previous-seq` (an older server) seqs are taken as contiguous.
+    const previous = meta.previousSeq ?? seq - 1;
+    const canRunNow = previous <= state.handled && state.running === undefined;
     if (!canRunNow && this.#buffered >= this.#maxBuffered) {
       this.#report(new OrderingBufferFullError(event.callId, seq, this.#maxBuffered));
-      if (state.held.size === 0 && state.running === undefined) this.#calls.delete(event.callId);
+      if (known === undefined) this.#calls.delete(event.callId);
       return Promise.resolve(
         errorResult(503, 'ordering_buffer_full', 'too many early events held; retry later', {
           'retry-after': String(Math.max(1, Math.ceil(this.#gapTimeoutMs / 1000))),
@@ -117,7 +126,7 @@ export class CallSequencer {
     const result = new Promise<ReceiveResult>((resolve) => {
       settle = resolve;
     });
-    state.held.set(seq, { event, meta, result, settle });
+    state.held.set(seq, { seq, previous, event, meta, result, settle });
     this.#buffered += 1;
     void this.#pump(state);
     return result;
@@ -126,9 +135,9 @@ export class CallSequencer {
   async #pump(state: CallState): Promise<void> {
     if (state.running !== undefined) return;
     for (;;) {
-      const seq = state.next;
-      const held = state.held.get(seq);
-      if (held === undefined) break;
+      const held = lowestHeld(state);
+      if (held === undefined || held.previous > state.handled) break;
+      const seq = held.seq;
       state.held.delete(seq);
       this.#buffered -= 1;
       this.#clearGapTimer(state);
@@ -138,7 +147,7 @@ export class CallSequencer {
       held.settle(result);
       // Not handled: keep expecting this seq, the sender's retry will bring it again.
       if (!succeeded(result)) break;
-      state.next = seq + 1;
+      state.handled = Math.max(state.handled, seq);
       if (held.event.eventType === 'call.ended') return this.#forget(state);
     }
     if (state.held.size > 0 && state.gapTimer === undefined) {
@@ -146,14 +155,21 @@ export class CallSequencer {
     }
   }
 
+  // The lowest held event waits for an event that has not come: go on as if it had.
   #giveUpGap(state: CallState): void {
     state.gapTimer = undefined;
-    if (state.running !== undefined || state.held.size === 0) return;
-    const lowest = Math.min(...state.held.keys());
+    const lowest = lowestHeld(state);
+    if (state.running !== undefined || lowest === undefined) return;
+    const { previous } = lowest;
     const missing: number[] = [];
-    for (let seq = state.next; seq < lowest; seq += 1) missing.push(seq);
+    if (lowest.meta.previousSeq === undefined) {
+      for (let seq = state.handled + 1; seq <= previous; seq += 1) missing.push(seq);
+    } else if (previous > state.handled) {
+      // Only the one it names is known to be missing: the seqs between may be filtered out.
+      missing.push(previous);
+    }
     if (missing.length > 0) this.#report(new OrderingGapError(state.callId, missing));
-    state.next = lowest;
+    state.handled = Math.max(state.handled, previous);
     void this.#pump(state);
   }
 
@@ -161,6 +177,20 @@ export class CallSequencer {
     if (state.gapTimer === undefined) return;
     this.#timers.clearTimeout(state.gapTimer);
     state.gapTimer = undefined;
+  }
+
+  // Marks the call as the most recently active one, and forgets the least recently active
+  // idle call beyond the bound (a call with events held or running is never forgotten).
+  #touch(state: CallState): void {
+    this.#calls.delete(state.callId);
+    this.#calls.set(state.callId, state);
+    if (this.#calls.size <= IDLE_CALLS_REMEMBERED) return;
+    for (const [callId, other] of this.#calls) {
+      if (other.held.size === 0 && other.running === undefined && other !== state) {
+        this.#calls.delete(callId);
+        return;
+      }
+    }
   }
 
   // `call.ended` is last: drop the call's state to keep memory bounded. Anything still held
@@ -175,4 +205,12 @@ export class CallSequencer {
       void this.#run(held.event, held.meta).then(held.settle);
     }
   }
+}
+
+function lowestHeld(state: CallState): Held | undefined {
+  let lowest: Held | undefined;
+  for (const held of state.held.values()) {
+    if (lowest === undefined || held.seq < lowest.seq) lowest = held;
+  }
+  return lowest;
 }

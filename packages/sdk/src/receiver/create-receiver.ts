@@ -11,6 +11,7 @@ import { type RawBody, readBody } from './read-body.ts';
 import { errorResult, HANDLED, type ReceiveResult } from './receive-result.ts';
 import {
   DedupeStoreError,
+  DeliveryHeaderError,
   HandlerError,
   PayloadTooLargeError,
   type ReceiverError,
@@ -30,7 +31,10 @@ export interface ReceiverOptions {
    * ids. Pass a store to share it between processes, or `false` to turn it off.
    */
   dedupe?: boolean | DedupeStore;
-  /** Hand each call's events to handlers in `callhook-seq` order. Off by default. */
+  /**
+   * Hand each call's events to handlers in `callhook-seq` order, each after the one its
+   * `callhook-previous-seq` names. Off by default.
+   */
   ordered?: boolean | OrderedOptions;
   /** Bodies over this many bytes are answered 413. Default 1 MiB. */
   maxBodyBytes?: number;
@@ -49,8 +53,9 @@ export interface ReceiveInput {
 export type ErrorHandler = (error: ReceiverError) => void | Promise<void>;
 
 /**
- * Answers: 204 handled (or a duplicate), 400 not a call event, 401 not authentic, 413 too
- * large, 500 a handler failed (the sender retries), 503 ordered mode is full (retry later).
+ * Answers: 204 handled (or a duplicate), 400 not a call event (or a malformed `callhook-seq`
+ * or `callhook-previous-seq`), 401 not authentic, 413 too large, 500 a handler failed (the
+ * sender retries), 503 ordered mode is full (retry later).
  */
 export interface Receiver {
   on<T extends CallEventType>(type: T | readonly T[], handler: EventHandler<T>): Receiver;
@@ -138,6 +143,10 @@ class CallhookReceiver implements Receiver {
       event = parseVerifiedBody(read.body);
       meta = readDeliveryMeta(event, delivery, input.headers);
     } catch (error) {
+      if (error instanceof DeliveryHeaderError) {
+        this.#report(error);
+        return errorResult(400, error.code, error.message);
+      }
       if (!(error instanceof WebhookVerificationError)) throw error;
       this.#report(error);
       // A bad body with a good signature is the sender's bug: 400. Anything else: 401.

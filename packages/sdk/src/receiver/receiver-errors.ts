@@ -30,7 +30,11 @@ export class HandlerError extends Error {
 export class OrderingGapError extends Error {
   readonly code = 'sequence_gap';
   readonly callId: string;
-  /** The seqs that never arrived, ascending. */
+  /**
+   * The seqs that never arrived, ascending: the `callhook-previous-seq` the next event named
+   * (events between may simply not be sent to this endpoint), or, without that header, every
+   * seq between.
+   */
   readonly missingSeqs: readonly number[];
 
   constructor(callId: string, missingSeqs: readonly number[]) {
@@ -56,6 +60,23 @@ export class OrderingBufferFullError extends Error {
     this.name = 'OrderingBufferFullError';
     this.callId = callId;
     this.seq = seq;
+  }
+}
+
+/**
+ * A signed delivery whose `callhook-seq` or `callhook-previous-seq` header is malformed (or a
+ * previous seq not below its seq); answered 400: the sender's bug, ordering cannot trust it.
+ */
+export class DeliveryHeaderError extends Error {
+  readonly code = 'invalid_header';
+  readonly header: string;
+  readonly value: string;
+
+  constructor(header: string, value: string, expected: string) {
+    super(`${header} is ${JSON.stringify(value)}; it must be ${expected} (answered 400)`);
+    this.name = 'DeliveryHeaderError';
+    this.header = header;
+    this.value = value;
   }
 }
 
@@ -105,6 +126,7 @@ export class RawBodyUnavailableError extends Error {
 /** Everything a receiver reports to its `onError` handlers. */
 export type ReceiverError =
   | WebhookVerificationError
+  | DeliveryHeaderError
   | HandlerError
   | OrderingGapError
   | OrderingBufferFullError

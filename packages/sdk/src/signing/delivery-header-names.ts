@@ -10,6 +10,7 @@ export const DELIVERY_HEADER_NAMES = [
   'callhook-event-type',
   'callhook-call-id',
   'callhook-seq',
+  'callhook-previous-seq',
   'callhook-attempt',
 ] as const;
 

@@ -17,6 +17,7 @@ export interface DeliveryParts {
   body: string;
   date?: Date;
   seq?: number;
+  previousSeq?: number;
   attempt?: number;
   secret?: string | string[];
 }
@@ -32,6 +33,9 @@ export function deliveryHeaders(parts: DeliveryParts): Record<string, string> {
     'webhook-signature': webhook.signAll(parts.id, date, parts.body),
   };
   if (parts.seq !== undefined) headers['callhook-seq'] = String(parts.seq);
+  if (parts.previousSeq !== undefined) {
+    headers['callhook-previous-seq'] = String(parts.previousSeq);
+  }
   if (parts.attempt !== undefined) headers['callhook-attempt'] = String(parts.attempt);
   return headers;
 }
