@@ -1,4 +1,5 @@
-import type { Clock, TimerHandle } from '../clock.ts';
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../clock.ts';
 import { expireCall, nextDeadline } from '../engine/auto-end.ts';
 import { applyCommand, createCall } from '../engine/call-engine.ts';
 import type { CallState, EngineConfig, EngineEvent } from '../engine/call-state.ts';
@@ -7,7 +8,7 @@ import type { CallCommand, Decision, EngineContext } from '../engine/commands.ts
 import { CallhookError } from '../errors.ts';
 import type { CallListQuery, CallStore, CommandOutcome, IdempotencyRecord } from '../store/port.ts';
 import { uuidV7Generator } from '../uuid-v7.ts';
-import { DeadlineQueue } from './deadline-queue.ts';
+import { DeadlineTimer } from './deadline-timer.ts';
 import { EventBus } from './event-bus.ts';
 
 /** How a request names its idempotency: the key, what it is scoped to, and a hash of the request. */
@@ -17,9 +18,10 @@ export interface IdempotencyInput {
   requestHash: string;
 }
 
-/** What a command returns: the HTTP status to answer with and the call's new state. */
+/** What a command returns: whether it created the call, and the call's new state. */
 export interface CommandResult {
-  statusCode: number;
+  /** True when this command created the call (an idempotent replay says what the first did). */
+  created: boolean;
   call: CallView;
   /** Events this command emitted (empty when it was an idempotent replay). */
   events: readonly EngineEvent[];
@@ -32,7 +34,24 @@ export interface CallServiceOptions {
   config: EngineConfig;
   newId?: () => string;
   bus?: EventBus;
+  /**
+   * This node's name in the store's deadline leases, stable across its restarts so that it
+   * takes back its own claims at once. Default: a random id (a restart then waits out its
+   * old leases, as another node would).
+   */
+  owner?: string;
+  /** The longest wait between two reads of the store's next deadline (default 5 s). */
+  deadlinePollMs?: number;
+  /** How long a claimed deadline is this node's before another may end the call (default 30 s). */
+  deadlineLeaseMs?: number;
+  /** A store failure while ending calls at their deadlines (retried at the next poll). */
+  onDeadlineError?: (error: unknown) => void;
 }
+
+const DEFAULT_DEADLINE_POLL_MS = 5_000;
+const DEFAULT_DEADLINE_LEASE_MS = 30_000;
+/** Deadlines claimed at once, and calls given a deadline at once at start. */
+const DEADLINE_BATCH = 256;
 
 type Internal =
   | { kind: 'done'; result: CommandResult }
@@ -40,19 +59,18 @@ type Internal =
 
 /**
  * The call service: runs engine decisions inside store transactions, publishes what
- * committed, and ends calls at their deadlines (re-armed from the store after a restart).
+ * committed, and ends calls at their deadlines. Each write stores the call's next deadline
+ * with its state, so the deadlines survive a restart and any node sharing the store can end
+ * a call whose node died (deadline-timer.ts).
  */
 export class CallService {
   readonly bus: EventBus;
+  readonly owner: string;
   private readonly store: CallStore;
   private readonly clock: Clock;
   private readonly config: EngineConfig;
   private readonly newId: () => string;
-  private readonly deadlines = new DeadlineQueue();
-  private timer: TimerHandle | null = null;
-  private timerAt: number | null = null;
-  private stopped = false;
-  private expiring: Promise<void> = Promise.resolve();
+  private readonly deadlines: DeadlineTimer;
 
   constructor(options: CallServiceOptions) {
     this.store = options.store;
@@ -61,25 +79,46 @@ export class CallService {
     // Time-ordered ids keep the store's per-call indexes append-mostly (uuid-v7.ts).
     this.newId = options.newId ?? uuidV7Generator(() => this.clock.now());
     this.bus = options.bus ?? new EventBus();
+    this.owner = options.owner ?? `node-${randomUUID()}`;
+    this.deadlines = new DeadlineTimer({
+      store: this.store,
+      clock: this.clock,
+      owner: this.owner,
+      pollMs: options.deadlinePollMs ?? DEFAULT_DEADLINE_POLL_MS,
+      leaseMs: options.deadlineLeaseMs ?? DEFAULT_DEADLINE_LEASE_MS,
+      batch: DEADLINE_BATCH,
+      expire: (callIds) => this.expireClaimed(callIds),
+      onError: options.onDeadlineError ?? (() => {}),
+    });
   }
 
-  /** Re-arms the auto-end deadline of every active call (after a restart) and ends overdue ones. */
+  /**
+   * Gives a deadline to active calls stored without one (a database from before deadlines
+   * were stored), then arms the deadline timer from the store; overdue calls end at once.
+   */
   async start(): Promise<void> {
-    for (const state of await this.store.listActiveCalls()) {
-      this.deadlines.set(state.callId, nextDeadline(state, this.config));
+    for (;;) {
+      const missing = await this.store.listCallsWithoutDeadline(DEADLINE_BATCH);
+      if (missing.length === 0) break;
+      // Every active call has a deadline (its maximum duration at the latest).
+      await this.store.fillMissingDeadlines(
+        missing.map((state) => ({
+          callId: state.callId,
+          deadlineAt: nextDeadline(state, this.config) ?? state.createdAt,
+        })),
+      );
     }
-    this.rearm();
+    await this.deadlines.start();
   }
 
+  /** Stops ending calls; deadlines this node claimed are taken over once their leases lapse. */
   stop(): void {
-    this.stopped = true;
-    this.timer?.cancel();
-    this.timer = null;
+    this.deadlines.stop();
   }
 
-  /** Calls whose auto-end is pending (for metrics and tests). */
-  get scheduledDeadlines(): number {
-    return this.deadlines.size;
+  /** When this node next looks for due deadlines (for tests and metrics). */
+  get nextDeadlineWakeAt(): number | null {
+    return this.deadlines.nextWakeAt;
   }
 
   async createCall(
@@ -87,7 +126,7 @@ export class CallService {
     idempotency?: IdempotencyInput,
   ): Promise<CommandResult> {
     const callId = input.callId ?? this.newId();
-    return this.run(callId, idempotency, 201, (current) => {
+    return this.run(callId, idempotency, true, (current) => {
       if (current) {
         return {
           ok: false,
@@ -106,7 +145,7 @@ export class CallService {
     command: CallCommand,
     idempotency?: IdempotencyInput,
   ): Promise<CommandResult> {
-    return this.run(callId, idempotency, 200, (current) => {
+    return this.run(callId, idempotency, false, (current) => {
       if (!current) {
         return {
           ok: false,
@@ -129,24 +168,27 @@ export class CallService {
     return { calls: page.calls.map((s) => callView(s, now)), nextCursor: page.nextCursor };
   }
 
-  /** Ends every call whose deadline has passed. Runs from the timer; exposed for tests. */
-  async expireDue(): Promise<void> {
-    const run = this.expiring.then(async () => {
-      // Different calls: started together, they share one group commit.
-      const due = this.deadlines.popDue(this.clock.now());
-      await Promise.all(
-        due.map((callId) =>
-          this.run(callId, undefined, 200, (current) =>
-            current
-              ? { ok: true, state: current, events: [] }
-              : { ok: false, error: new CallhookError('not_found', `no call ${callId}`) },
-          ).catch(() => {}),
-        ),
-      );
-    });
-    this.expiring = run;
-    await run;
-    this.rearm();
+  /**
+   * Claims every call whose deadline has passed and ends it. Runs from the timer (after any
+   * run the timer already started); exposed for tests.
+   */
+  expireDue(): Promise<void> {
+    return this.deadlines.wake();
+  }
+
+  /** Different calls, started together: they share one group commit. */
+  private async expireClaimed(callIds: readonly string[]): Promise<void> {
+    await Promise.all(
+      callIds.map((callId) =>
+        // Writing the call (ended, or with the deadline it really has) frees its lease.
+        // A failure leaves the lease to lapse, and the call is claimed again then.
+        this.run(callId, undefined, false, (current) =>
+          current
+            ? { ok: true, state: current, events: [] }
+            : { ok: false, error: new CallhookError('not_found', `no call ${callId}`) },
+        ).catch(() => {}),
+      ),
+    );
   }
 
   private context(): EngineContext {
@@ -161,11 +203,12 @@ export class CallService {
   private async run(
     callId: string,
     idempotency: IdempotencyInput | undefined,
-    successStatus: number,
+    created: boolean,
     decide: (current: CallState | undefined) => Decision | { ok: false; error: CallhookError },
   ): Promise<CommandResult> {
     let committed: readonly EngineEvent[] = [];
     let finalState: CallState | undefined;
+    let deadlineAt: number | null = null;
     const outcome = await this.store.runCommand<Internal>(
       callId,
       (current, saved): CommandOutcome<Internal> => {
@@ -180,19 +223,23 @@ export class CallService {
           committed = expiryEvents;
           finalState = expiryEvents.length > 0 ? before : undefined;
           const base = { events: expiryEvents, result: { kind: 'rejected', error } as const };
-          return finalState ? { ...base, state: finalState } : base;
+          if (!finalState) return base;
+          deadlineAt = nextDeadline(finalState, this.config);
+          return { ...base, state: finalState, deadlineAt };
         }
         const events = [...expiryEvents, ...decision.events];
         const result: CommandResult = {
-          statusCode: successStatus,
+          created,
           call: callView(decision.state, ctx.now),
           events,
           replayed: false,
         };
         committed = events;
         finalState = decision.state;
+        deadlineAt = nextDeadline(decision.state, this.config);
         return {
           state: decision.state,
+          deadlineAt,
           events,
           result: { kind: 'done', result },
           ...(idempotency && {
@@ -200,7 +247,7 @@ export class CallService {
               scope: idempotency.scope,
               key: idempotency.key,
               requestHash: idempotency.requestHash,
-              statusCode: successStatus,
+              created,
               responseBody: JSON.stringify(result.call),
               createdAt: ctx.now,
             },
@@ -209,7 +256,7 @@ export class CallService {
       },
       idempotency ? { idempotencyKey: { scope: idempotency.scope, key: idempotency.key } } : {},
     );
-    if (finalState) this.afterCommit(finalState, committed);
+    if (finalState) this.afterCommit(deadlineAt, committed);
     if (outcome.kind === 'rejected') throw outcome.error;
     return outcome.result;
   }
@@ -227,7 +274,7 @@ export class CallService {
       return { events: [], result: { kind: 'rejected', error } };
     }
     const result: CommandResult = {
-      statusCode: saved.statusCode,
+      created: saved.created,
       call: JSON.parse(saved.responseBody) as CallView,
       events: [],
       replayed: true,
@@ -235,25 +282,9 @@ export class CallService {
     return { events: [], result: { kind: 'done', result } };
   }
 
-  private afterCommit(state: CallState, events: readonly EngineEvent[]): void {
-    this.deadlines.set(state.callId, nextDeadline(state, this.config));
+  private afterCommit(deadlineAt: number | null, events: readonly EngineEvent[]): void {
+    this.deadlines.noteDeadline(deadlineAt);
     this.bus.publish(events);
-    this.rearm();
-  }
-
-  private rearm(): void {
-    if (this.stopped) return;
-    const next = this.deadlines.peek();
-    if (next === this.timerAt) return;
-    this.timer?.cancel();
-    this.timer = null;
-    this.timerAt = next;
-    if (next === null) return;
-    this.timer = this.clock.setTimer(next, () => {
-      this.timer = null;
-      this.timerAt = null;
-      void this.expireDue();
-    });
   }
 }
 

@@ -7,8 +7,9 @@ import { ManualClock } from '../../src/clock.ts';
 import { CallService } from '../../src/service/call-service.ts';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.ts';
 
-// Auto-end deadlines live in memory; after a restart they must be rebuilt from the store,
-// and a deadline that passed while the server was down ends the call at the deadline itself.
+// Auto-end deadlines are stored with the call; after a restart the timer is armed from the
+// store, and a deadline that passed while the server was down ends the call at the deadline
+// itself.
 
 const dir = mkdtempSync(join(tmpdir(), 'callhook-rearm-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,7 +19,7 @@ test('an idle call ends at its deadline even when the deadline passed during dow
   const path = join(dir, 'a.db');
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const store1 = openSqliteStore({ path });
-  const service1 = new CallService({ store: store1, clock, config });
+  const service1 = new CallService({ store: store1, clock, config, owner: 'node-a' });
   await service1.start();
   const created = await service1.createCall({ threadId: 't', streamId: 's' });
   const createdAt = clock.now();
@@ -27,9 +28,9 @@ test('an idle call ends at its deadline even when the deadline passed during dow
 
   clock.advance(5 * 60_000); // the server is down well past the 1-minute idle deadline
   const store2 = openSqliteStore({ path });
-  const service2 = new CallService({ store: store2, clock, config });
+  const service2 = new CallService({ store: store2, clock, config, owner: 'node-a' });
   await service2.start();
-  assert.equal(service2.scheduledDeadlines, 1);
+  assert.equal(service2.nextDeadlineWakeAt, createdAt + 60_000, 'armed at the passed deadline');
   clock.advance(0);
   await service2.expireDue();
   const call = await service2.getCall(created.call.callId);
@@ -46,7 +47,7 @@ test('an idle call ends at its deadline even when the deadline passed during dow
     dialogDuration: 0,
     callDuration: 60_000,
   });
-  assert.equal(service2.scheduledDeadlines, 0);
+  assert.equal(await store2.nextDeadlineAt(), null, 'no deadline left in the store');
   service2.stop();
   await store2.close();
 });
@@ -54,7 +55,7 @@ test('an idle call ends at its deadline even when the deadline passed during dow
 test('the timer fires on the clock: a call reaching its maximum duration ends by itself', async () => {
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const store = openSqliteStore({ path: join(dir, 'b.db') });
-  const service = new CallService({ store, clock, config });
+  const service = new CallService({ store, clock, config, owner: 'node-a' });
   await service.start();
   const ended: string[] = [];
   service.bus.subscribe((events) => ended.push(...events.map((e) => e.type)));

@@ -16,7 +16,7 @@ test('pruning deletes the keys created before the cut-off and keeps the rest', a
       scope: 'POST /v1/calls',
       key: `key-${i}`,
       requestHash: 'h',
-      statusCode: 201,
+      created: true,
       responseBody: '{}',
       createdAt: T0 + DAY - age,
     };
@@ -24,13 +24,13 @@ test('pruning deletes the keys created before the cut-off and keeps the rest', a
   }
 
   // Keys live 24 h: at T0 + DAY, keys created before T0 are expired.
-  assert.equal(store.pruneIdempotency(T0), 1);
+  assert.equal(await store.pruneIdempotency(T0), 1);
   assert.equal(await store.getIdempotency('POST /v1/calls', 'key-0'), undefined);
   for (const key of ['key-1', 'key-2', 'key-3']) {
     assert.ok(await store.getIdempotency('POST /v1/calls', key), key);
   }
-  assert.equal(store.pruneIdempotency(T0), 0); // already gone
-  assert.equal(store.pruneIdempotency(T0 + DAY + 1), 3);
+  assert.equal(await store.pruneIdempotency(T0), 0); // already gone
+  assert.equal(await store.pruneIdempotency(T0 + DAY + 1), 3);
   // Pruning touches keys only: the calls stay.
   assert.equal(await store.countActiveCalls(), 4);
 });
@@ -42,7 +42,7 @@ test('a command that returns a record for a saved key replaces it', async (t) =>
     scope: 's',
     key: 'k',
     requestHash: 'h1',
-    statusCode: 201,
+    created: true,
     responseBody: 'first',
     createdAt: T0,
   };

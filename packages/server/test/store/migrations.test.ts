@@ -13,6 +13,8 @@ import { tempDir, tempStore } from './fixtures/temp-store.ts';
 const ALL_MIGRATIONS = [
   { version: 1, name: 'calls-events-idempotency' },
   { version: 2, name: 'endpoints-deliveries-attempts' },
+  { version: 3, name: 'previous-seq-lease-owner-missed-events' },
+  { version: 4, name: 'call-deadlines' },
 ];
 
 function appliedMigrations(db: Database.Database) {

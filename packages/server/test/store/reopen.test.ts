@@ -15,7 +15,7 @@ test('closing and reopening the file keeps calls, events, positions and idempote
     scope: 'POST /v1/calls',
     key: 'key-1',
     requestHash: 'h',
-    statusCode: 201,
+    created: true,
     responseBody: '{"callId":"x"}',
     createdAt: T0,
   };

@@ -13,7 +13,7 @@ function record(key: string, body: string): IdempotencyRecord {
     scope: 'POST /v1/calls',
     key,
     requestHash: `hash-of-${key}`,
-    statusCode: 201,
+    created: true,
     responseBody: body,
     createdAt: T0,
   };

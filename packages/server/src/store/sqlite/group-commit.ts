@@ -13,6 +13,10 @@ export class GroupCommit {
 
   constructor(
     db: Database.Database,
+    /** Called after each batch's COMMIT (before its promises settle); not after a failed one. */
+    private readonly afterCommit: () => void = () => {},
+    /** Called when a batch's COMMIT failed: what its commands gathered is void. */
+    private readonly afterRollback: () => void = () => {},
     private readonly maxBatch = 256,
   ) {
     // Called inside the batch's transaction, a transaction function becomes a savepoint.
@@ -49,9 +53,11 @@ export class GroupCommit {
         settled = this.batch(jobs);
       } catch (error) {
         // The COMMIT itself failed: nothing of the batch is written.
+        this.afterRollback();
         for (const job of jobs) job.reject(error);
         continue;
       }
+      this.afterCommit();
       settled.forEach((s, i) => {
         const job = jobs[i]!;
         if (s.ok) job.resolve(s.value);

@@ -122,6 +122,49 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX events_by_occurred ON events (occurred_at);
     `,
   },
+  {
+    version: 3,
+    name: 'previous-seq-lease-owner-missed-events',
+    sql: `
+      -- callhook-previous-seq (docs/design/delivery.md): the seq of the previous event of this
+      -- call that this endpoint was sent, 0 when none. Existing rows get it from their lane.
+      ALTER TABLE deliveries ADD COLUMN previous_seq INTEGER NOT NULL DEFAULT 0;
+      UPDATE deliveries SET previous_seq = COALESCE((
+        SELECT MAX(p.seq) FROM deliveries AS p
+        WHERE p.endpoint_id = deliveries.endpoint_id AND p.call_id = deliveries.call_id
+          AND p.seq < deliveries.seq), 0);
+
+      -- A lease has an owner (the node that claimed it): a starting node frees only leases
+      -- that have expired, never a live node's. Existing leases have no owner.
+      ALTER TABLE deliveries ADD COLUMN leased_by TEXT;
+
+      -- The log position at which the endpoint was last disabled: what its subscription
+      -- matched after it, it missed (enable {"replayMissed": true} replays them).
+      ALTER TABLE endpoints ADD COLUMN disabled_after_position INTEGER;
+      UPDATE endpoints SET disabled_after_position = (SELECT COALESCE(MAX(position), 0) FROM events)
+      WHERE enabled = 0;
+    `,
+  },
+  {
+    version: 4,
+    name: 'call-deadlines',
+    sql: `
+      -- Auto-end deadlines live with the call, so that any node can end a call whose node died
+      -- (store/port.ts, deadlines). deadline_at is what the service computed at its last write,
+      -- NULL when the call has none (ended) or none was written yet: the service fills those in
+      -- at start, as it alone knows the engine's limits. The lease says which node is ending the
+      -- call now, and until when; a write of the call frees it.
+      ALTER TABLE calls ADD COLUMN deadline_at INTEGER;
+      ALTER TABLE calls ADD COLUMN deadline_leased_by TEXT;
+      ALTER TABLE calls ADD COLUMN deadline_leased_until INTEGER;
+      -- The due scan (claimDeadlines, nextDeadlineAt) reads calls with a deadline only, in order.
+      CREATE INDEX calls_by_deadline ON calls (deadline_at) WHERE deadline_at IS NOT NULL;
+      -- The active calls still to be given a deadline at start: all of them right after this
+      -- migration, none once the service has started (so finding them costs nothing later).
+      CREATE INDEX calls_without_deadline ON calls (call_id)
+        WHERE status = 'active' AND deadline_at IS NULL;
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

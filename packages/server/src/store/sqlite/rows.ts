@@ -12,6 +12,11 @@ export interface CallPageRow extends CallStateRow {
   call_id: string;
 }
 
+export interface DeadlineRow {
+  call_id: string;
+  deadline_at: number;
+}
+
 export interface EventRow {
   position: number;
   id: string;
@@ -35,7 +40,7 @@ export function callStateOf(row: CallStateRow): CallState {
   return JSON.parse(row.state_json) as CallState;
 }
 
-export function callParams(state: CallState) {
+export function callParams(state: CallState, deadlineAt: number | null) {
   return {
     callId: state.callId,
     threadId: state.threadId,
@@ -44,6 +49,7 @@ export function callParams(state: CallState) {
     createdAt: state.createdAt,
     endedAt: state.endedAt,
     stateJson: JSON.stringify(state),
+    deadlineAt,
   };
 }
 
@@ -71,13 +77,29 @@ export function storedEventOf(row: EventRow): StoredEvent {
   };
 }
 
+// The status_code column keeps the values of the HTTP statuses it was first written with
+// (existing databases have them): 201 for a command that created the call, 200 for any other.
+const STATUS_CREATED = 201;
+const STATUS_APPLIED = 200;
+
 export function idempotencyRecordOf(row: IdempotencyRow): IdempotencyRecord {
   return {
     scope: row.scope,
     key: row.key,
     requestHash: row.request_hash,
-    statusCode: row.status_code,
+    created: row.status_code === STATUS_CREATED,
     responseBody: row.response_body,
     createdAt: row.created_at,
+  };
+}
+
+export function idempotencyParams(record: IdempotencyRecord) {
+  return {
+    scope: record.scope,
+    key: record.key,
+    requestHash: record.requestHash,
+    statusCode: record.created ? STATUS_CREATED : STATUS_APPLIED,
+    responseBody: record.responseBody,
+    createdAt: record.createdAt,
   };
 }

@@ -1,8 +1,15 @@
 import type Database from 'better-sqlite3';
 import type { CallState } from '../../engine/call-state.ts';
+import type { InProcessChangeFeed } from '../in-process-change-feed.ts';
 import type { CommandOutcome, IdempotencyRecord, StoredEvent } from '../port.ts';
 import { GroupCommit } from './group-commit.ts';
-import { callParams, callStateOf, eventParams, idempotencyRecordOf } from './rows.ts';
+import {
+  callParams,
+  callStateOf,
+  eventParams,
+  idempotencyParams,
+  idempotencyRecordOf,
+} from './rows.ts';
 import type { Statements } from './statements.ts';
 import { StoreError } from './store-error.ts';
 
@@ -39,8 +46,23 @@ export function createCommandRunner(
   db: Database.Database,
   st: Statements,
   hooks: readonly EventsAppendedHook[],
+  changes?: InProcessChangeFeed,
 ): CommandRunner {
-  const group = new GroupCommit(db);
+  // What the batch's committed commands appended, told to the change feed after the COMMIT.
+  let appendedTypes: string[] = [];
+  let lastPosition = 0;
+  const group = new GroupCommit(
+    db,
+    () => {
+      if (appendedTypes.length === 0) return;
+      const types = appendedTypes;
+      appendedTypes = [];
+      changes?.publish({ events: { types, lastPosition } });
+    },
+    () => {
+      appendedTypes = [];
+    },
+  );
   const runOne = (
     callId: string,
     decide: Decide<unknown>,
@@ -54,25 +76,16 @@ export function createCommandRunner(
     );
     checkOutcome(callId, outcome);
 
-    if (outcome.state) st.upsertCall.run(callParams(outcome.state));
-    if (outcome.events.length > 0) {
-      const stored: StoredEvent[] = outcome.events.map((event) => ({
-        ...event,
-        position: Number(st.insertEvent.run(eventParams(event)).lastInsertRowid),
-      }));
-      for (const hook of hooks) hook(db, stored);
-    }
-    const record = outcome.idempotency;
-    if (record) {
-      st.upsertIdempotency.run({
-        scope: record.scope,
-        key: record.key,
-        requestHash: record.requestHash,
-        statusCode: record.statusCode,
-        responseBody: record.responseBody,
-        createdAt: record.createdAt,
-      });
-    }
+    if (outcome.state) st.upsertCall.run(callParams(outcome.state, outcome.deadlineAt ?? null));
+    const stored: StoredEvent[] = outcome.events.map((event) => ({
+      ...event,
+      position: Number(st.insertEvent.run(eventParams(event)).lastInsertRowid),
+    }));
+    if (stored.length > 0) for (const hook of hooks) hook(db, stored);
+    if (outcome.idempotency) st.upsertIdempotency.run(idempotencyParams(outcome.idempotency));
+    // Reached only when nothing threw: this command's savepoint is kept.
+    for (const event of stored) appendedTypes.push(event.type);
+    if (stored.length > 0) lastPosition = stored[stored.length - 1]!.position;
     return outcome.result;
   };
   return {

@@ -53,18 +53,66 @@ export const INSERT_SCHEMA_MIGRATION =
 
 export const SELECT_CALL_STATE = 'SELECT state_json FROM calls WHERE call_id = @callId';
 
-/** thread, stream and creation time never change, so an update leaves their indexes alone. */
+/**
+ * thread, stream and creation time never change, so an update leaves their indexes alone.
+ * A write frees the deadline lease: the writer has dealt with the call's deadline.
+ */
 export const UPSERT_CALL = `
-  INSERT INTO calls (call_id, thread_id, stream_id, status, created_at, ended_at, state_json)
-  VALUES (@callId, @threadId, @streamId, @status, @createdAt, @endedAt, @stateJson)
+  INSERT INTO calls (call_id, thread_id, stream_id, status, created_at, ended_at, state_json,
+    deadline_at)
+  VALUES (@callId, @threadId, @streamId, @status, @createdAt, @endedAt, @stateJson, @deadlineAt)
   ON CONFLICT (call_id) DO UPDATE SET
     status = excluded.status,
     ended_at = excluded.ended_at,
-    state_json = excluded.state_json`;
+    state_json = excluded.state_json,
+    deadline_at = excluded.deadline_at,
+    deadline_leased_by = NULL,
+    deadline_leased_until = NULL`;
 
 export const SELECT_ACTIVE_CALL_STATES =
   "SELECT state_json FROM calls WHERE status = 'active' ORDER BY created_at, call_id";
 export const COUNT_ACTIVE_CALLS = "SELECT COUNT(*) AS count FROM calls WHERE status = 'active'";
+
+// ── call deadlines ───────────────────────────────────────────────────────────────────────
+
+/**
+ * One statement, so that it is atomic (on PostgreSQL: the same shape with FOR UPDATE SKIP
+ * LOCKED in the subquery). Walks calls_by_deadline from the earliest deadline. RETURNING
+ * gives the rows in no stated order: the adapter sorts them by deadline.
+ */
+export const CLAIM_DEADLINES = `
+  UPDATE calls SET deadline_leased_by = @owner, deadline_leased_until = @leaseUntil
+  WHERE call_id IN (
+    SELECT call_id FROM calls
+    WHERE deadline_at IS NOT NULL AND deadline_at <= @now
+      AND (deadline_leased_until IS NULL OR deadline_leased_until <= @now
+        OR deadline_leased_by = @owner)
+    ORDER BY deadline_at
+    LIMIT @limit)
+  RETURNING call_id, deadline_at`;
+
+/**
+ * The minimum over calls with a deadline of MAX(deadline, lease until). Only calls up to the
+ * first unleased deadline can hold it (a later one is no earlier), and leased calls are few
+ * (being ended now, or left by a dead node), so this reads a short stretch of the index.
+ */
+export const SELECT_NEXT_DEADLINE = `
+  SELECT MIN(MAX(deadline_at, COALESCE(deadline_leased_until, deadline_at))) AS at FROM calls
+  WHERE deadline_at IS NOT NULL
+    AND deadline_at <= COALESCE(
+      (SELECT deadline_at FROM calls
+       WHERE deadline_at IS NOT NULL AND deadline_leased_until IS NULL
+       ORDER BY deadline_at LIMIT 1),
+      9007199254740991)`;
+
+export const FILL_MISSING_DEADLINE = `
+  UPDATE calls SET deadline_at = @deadlineAt
+  WHERE call_id = @callId AND status = 'active' AND deadline_at IS NULL`;
+
+/** Active calls from before deadlines were stored (migration 4), by calls_without_deadline. */
+export const SELECT_CALLS_WITHOUT_DEADLINE = `
+  SELECT state_json FROM calls INDEXED BY calls_without_deadline
+  WHERE status = 'active' AND deadline_at IS NULL LIMIT @limit`;
 
 /** Which optional filters a page of calls is selected by. */
 export interface CallPageFilters {
@@ -115,6 +163,10 @@ export const SELECT_LAST_EVENT_POSITION =
   'SELECT COALESCE(MAX(position), 0) AS position FROM events';
 
 // ── idempotency keys ─────────────────────────────────────────────────────────────────────
+
+// status_code holds the HTTP status of the first answer, as schema 1 named it: 201 when the
+// command created the call, 200 otherwise. Databases written before the port became
+// protocol-neutral have those values, so the adapter maps `created` to them (rows.ts).
 
 export const SELECT_IDEMPOTENCY = `
   SELECT scope, key, request_hash, status_code, response_body, created_at

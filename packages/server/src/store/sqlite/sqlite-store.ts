@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CallState } from '../../engine/call-state.ts';
 import { CallhookError } from '../../errors.ts';
+import { InProcessChangeFeed } from '../in-process-change-feed.ts';
 import type {
   CallListQuery,
   CallStore,
@@ -55,19 +56,27 @@ export class SqliteStore implements CallStore {
   readonly deliveries: SqliteDeliveryStore;
   /** The background WAL checkpointer of this connection, if it was opened with one. */
   readonly checkpointer: Checkpointer | undefined;
+  /** Told after every commit that appended events or changed endpoints or deliveries. */
+  readonly changes = new InProcessChangeFeed();
   private readonly st: Statements;
   private readonly hooks: EventsAppendedHook[] = [];
   private readonly command: CommandRunner;
+  private readonly fillDeadlines: Database.Transaction<
+    (deadlines: readonly { callId: string; deadlineAt: number }[]) => void
+  >;
 
   constructor(db: Database.Database, migration: MigrationResult, checkpointer?: Checkpointer) {
     this.db = db;
     this.migration = migration;
     this.checkpointer = checkpointer;
     this.st = prepareStatements(db);
-    this.deliveries = new SqliteDeliveryStore(db);
+    this.deliveries = new SqliteDeliveryStore(db, this.changes);
     // First hook: the outbox is written with the events, before any hook added later runs.
     this.hooks.push(this.deliveries.outboxHook);
-    this.command = createCommandRunner(db, this.st, this.hooks);
+    this.command = createCommandRunner(db, this.st, this.hooks, this.changes);
+    this.fillDeadlines = db.transaction((deadlines) => {
+      for (const d of deadlines) this.st.fillMissingDeadline.run(d);
+    });
   }
 
   /** Adds work to every command's transaction, after its events are appended. Returns a remover. */
@@ -93,7 +102,7 @@ export class SqliteStore implements CallStore {
   }
 
   /** Deletes idempotency records created before `olderThan` (ms); returns how many. */
-  pruneIdempotency(olderThan: number): number {
+  async pruneIdempotency(olderThan: number): Promise<number> {
     return this.st.deleteIdempotencyOlderThan.run({ olderThan }).changes;
   }
 
@@ -148,6 +157,32 @@ export class SqliteStore implements CallStore {
 
   async countActiveCalls(): Promise<number> {
     return this.st.countActiveCalls.get()!.count;
+  }
+
+  async claimDeadlines(
+    owner: string,
+    now: number,
+    leaseUntil: number,
+    limit: number,
+  ): Promise<string[]> {
+    return this.st.claimDeadlines
+      .all({ owner, now, leaseUntil, limit })
+      .sort((a, b) => a.deadline_at - b.deadline_at || (a.call_id < b.call_id ? -1 : 1))
+      .map((r) => r.call_id);
+  }
+
+  async nextDeadlineAt(): Promise<number | null> {
+    return this.st.selectNextDeadline.get()!.at;
+  }
+
+  async listCallsWithoutDeadline(limit: number): Promise<CallState[]> {
+    return this.st.selectCallsWithoutDeadline.all({ limit }).map(callStateOf);
+  }
+
+  async fillMissingDeadlines(
+    deadlines: readonly { callId: string; deadlineAt: number }[],
+  ): Promise<void> {
+    this.fillDeadlines.immediate(deadlines);
   }
 
   /** Events after `after` in log order; `types` absent or empty means every type. */

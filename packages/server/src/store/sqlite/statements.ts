@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { CallPageRow, CallStateRow, EventRow, IdempotencyRow } from './rows.ts';
+import type { CallPageRow, CallStateRow, DeadlineRow, EventRow, IdempotencyRow } from './rows.ts';
 import * as sql from './sql.ts';
 
 // The adapter's statements, prepared once per connection at open (after migrations).
@@ -26,6 +26,10 @@ export function prepareStatements(db: Database.Database) {
     upsertCall: db.prepare<Params>(sql.UPSERT_CALL),
     selectActiveCallStates: db.prepare<[], CallStateRow>(sql.SELECT_ACTIVE_CALL_STATES),
     countActiveCalls: db.prepare<[], { count: number }>(sql.COUNT_ACTIVE_CALLS),
+    claimDeadlines: db.prepare<Params, DeadlineRow>(sql.CLAIM_DEADLINES),
+    selectNextDeadline: db.prepare<[], { at: number | null }>(sql.SELECT_NEXT_DEADLINE),
+    selectCallsWithoutDeadline: db.prepare<Params, CallStateRow>(sql.SELECT_CALLS_WITHOUT_DEADLINE),
+    fillMissingDeadline: db.prepare<Params>(sql.FILL_MISSING_DEADLINE),
     callPages: callPageStatements(db),
 
     insertEvent: db.prepare<Params>(sql.INSERT_EVENT),
