@@ -1,0 +1,37 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/index.ts';
+import { storeContract } from './all-contracts.ts';
+import type { StoreUnderTest } from './store-factory.ts';
+
+// The conformance suite against the embedded adapter: one SQLite file per test, in a temp dir.
+
+function sqliteStore(t: TestContext): Promise<StoreUnderTest> {
+  const dir = mkdtempSync(join(tmpdir(), 'callhook-contract-'));
+  const path = join(dir, 'callhook.db');
+  const opened: SqliteStore[] = [];
+  t.after(() => {
+    for (const store of opened) store.closeSync();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const underTest = (store: SqliteStore): StoreUnderTest => ({
+    calls: store,
+    deliveries: store.deliveries,
+    changes: store.changes,
+    close: () => store.close(),
+    reopen: async () => {
+      await store.close();
+      return open();
+    },
+  });
+  const open = (): StoreUnderTest => {
+    const store = openSqliteStore({ path });
+    opened.push(store);
+    return underTest(store);
+  };
+  return Promise.resolve(open());
+}
+
+storeContract('sqlite', sqliteStore);

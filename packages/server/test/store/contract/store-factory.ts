@@ -1,0 +1,24 @@
+import type { TestContext } from 'node:test';
+import type { ChangeFeed } from '../../../src/store/change-feed.ts';
+import type { DeliveryStore } from '../../../src/store/delivery-port.ts';
+import type { CallStore } from '../../../src/store/port.ts';
+
+// What the conformance suite needs of an adapter: the two halves of the storage port on one
+// database, and a way to close and open that database again. Nothing else — the contracts
+// assert through the port alone, so they run unchanged against every adapter.
+
+export interface StoreUnderTest {
+  calls: CallStore;
+  deliveries: DeliveryStore;
+  /** Told after every commit that changed something (events, endpoints, deliveries). */
+  changes: ChangeFeed;
+  /** Closes this store and opens the same database again: a restart of the service. */
+  reopen(): Promise<StoreUnderTest>;
+  close(): Promise<void>;
+}
+
+/**
+ * A fresh, empty database per call. The factory removes it after the test (`t.after`),
+ * closing whatever of it is still open, so a contract may close a store itself or not.
+ */
+export type StoreFactory = (t: TestContext) => Promise<StoreUnderTest>;
