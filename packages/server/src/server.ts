@@ -1,6 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from 'fastify';
 import { apiKeyVerifier } from './auth/api-key.ts';
 import { type Clock, SystemClock } from './clock.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
@@ -8,11 +9,12 @@ import { TargetPolicy } from './delivery/target-policy.ts';
 import { WebhookSender } from './delivery/webhook-sender.ts';
 import { WorkerSender } from './delivery/worker-sender.ts';
 import type { EngineConfig } from './engine/call-state.ts';
+import { CallhookError } from './errors.ts';
 import { buildApp } from './http/app.ts';
 import { CallService } from './service/call-service.ts';
 import { EndpointService } from './service/endpoint-service.ts';
 import { IdempotencyPruner } from './service/idempotency-pruner.ts';
-import { openSqliteStore, type SqliteStore } from './store/sqlite/sqlite-store.ts';
+import { openStore, type Store } from './store/open-store.ts';
 import { VERSION } from './version.ts';
 
 export interface ServerConfig {
@@ -37,9 +39,13 @@ export interface DeliveryConfig {
   allowPrivateTargets?: boolean;
   /** CIDRs allowed even though they are not public. */
   allowTargets?: readonly string[];
-  /** Attempts in flight at once, over all endpoints (default 256). */
-  maxInFlight?: number;
-  /** Attempts in flight at once to one endpoint (default 16). */
+  /**
+   * The most deliveries one dispatcher turn claims, over all endpoints (default 256): a bound
+   * on a turn's memory, not on attempts in flight, which are bounded per endpoint only, so
+   * that hanging endpoints cannot use up a budget the others need (`DispatcherOptions`).
+   */
+  claimLimit?: number;
+  /** Attempts in flight at once to one endpoint (default 16): all one endpoint can hold. */
   maxPerEndpoint?: number;
   /** Deadline of one attempt (default 15 s). */
   attemptTimeoutMs?: number;
@@ -55,14 +61,18 @@ export interface RunningServer {
   url: string;
   databasePath: string;
   app: FastifyInstance;
-  store: SqliteStore;
+  store: Store;
   service: CallService;
   dispatcher: Dispatcher;
+  /** This node's id (`<dataDir>/node-id`): the owner of its delivery leases. */
+  nodeId: string;
   /** Graceful stop: refuse new connections, finish in-flight requests, close the database. */
   close(): Promise<void>;
 }
 
 export const DATABASE_FILE = 'callhook.db';
+/** File in the data directory naming the node that owns it (its delivery leases). */
+export const NODE_ID_FILE = 'node-id';
 
 /** Opens the store, re-arms every active call, and listens. */
 export async function startServer(
@@ -73,58 +83,65 @@ export async function startServer(
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const databasePath = join(dataDir, DATABASE_FILE);
-  // The app's logger exists only once the store is open; until then nothing can fail.
-  let logCheckpointError: ((error: Error) => void) | undefined;
-  const store = openSqliteStore({
+  const nodeId = readOrCreateNodeId(dataDir);
+  // The app's logger exists only once the store is open; until then these go nowhere.
+  let log: FastifyBaseLogger | undefined;
+  const store = openStore({
+    kind: 'sqlite',
     path: databasePath,
     durability: config.durability,
-    onCheckpointError: (error) => logCheckpointError?.(error),
+    onCheckpointError: (err) =>
+      log?.error({ err }, 'background WAL checkpoints stopped; checkpointing in commits'),
   });
-  const service = new CallService({ store, clock, config: config.engine });
+  const service = new CallService({
+    store: store.calls,
+    clock,
+    config: config.engine,
+    owner: nodeId,
+    onDeadlineError: (err) => log?.error({ err }, 'auto-end deadlines: store error; retrying'),
+  });
   const delivery = config.delivery ?? {};
   const policy = new TargetPolicy({
     allowPrivateTargets: delivery.allowPrivateTargets ?? false,
     allowTargets: delivery.allowTargets ?? [],
   });
   const maxPerEndpoint = delivery.maxPerEndpoint ?? 16;
-  const senderOptions = { version: VERSION, policy, connectionsPerOrigin: maxPerEndpoint };
+  const senderOptions = { version: VERSION, policy };
   const sender =
     (delivery.senderThread ?? false)
       ? new WorkerSender(senderOptions)
       : new WebhookSender(senderOptions);
-  const pruner = new IdempotencyPruner(store, clock);
+  const pruner = new IdempotencyPruner(store.calls, clock, (err) =>
+    log?.error({ err }, 'pruning idempotency keys failed; trying again in an hour'),
+  );
   let dispatcher: Dispatcher | undefined;
   try {
     await service.start();
     dispatcher = new Dispatcher({
       store: store.deliveries,
+      owner: nodeId,
       sender,
       clock,
-      bus: service.bus,
+      changes: store.changes,
       maxPerEndpoint,
       ...(delivery.retryScheduleMs && { schedule: delivery.retryScheduleMs }),
-      ...(delivery.maxInFlight && { maxInFlight: delivery.maxInFlight }),
+      ...(delivery.claimLimit && { claimLimit: delivery.claimLimit }),
       ...(delivery.attemptTimeoutMs && { attemptTimeoutMs: delivery.attemptTimeoutMs }),
-      onError: (err) => app.log.error({ err }, 'delivery store error; retrying'),
+      onError: (err) => log?.error({ err }, 'delivery store error; retrying'),
     });
-    const wake = dispatcher.wake.bind(dispatcher);
-    const endpoints = new EndpointService({
-      store: store.deliveries,
-      clock,
-      policy,
-      onChange: wake,
-    });
+    // Endpoint changes wake the dispatcher through the store's change feed.
+    const endpoints = new EndpointService({ store: store.deliveries, clock, policy });
     const app = await buildApp({
       service,
-      store,
+      store: store.calls,
+      changes: store.changes,
       endpoints,
       clock,
       auth: apiKeyVerifier(config.apiKeyHash),
       version: VERSION,
       ...(config.logger !== undefined && { logger: config.logger }),
     });
-    logCheckpointError = (err) =>
-      app.log.error({ err }, 'background WAL checkpoints stopped; checkpointing in commits');
+    log = app.log;
     await dispatcher.start();
     pruner.start();
     const url = await app.listen({ host: config.host, port: config.port });
@@ -141,7 +158,7 @@ export async function startServer(
       })();
       return closing;
     };
-    return { url, databasePath, app, store, service, dispatcher: running, close };
+    return { url, databasePath, app, store, service, dispatcher: running, nodeId, close };
   } catch (err) {
     pruner.stop();
     service.stop();
@@ -150,4 +167,35 @@ export async function startServer(
     await store.close();
     throw err;
   }
+}
+
+/**
+ * The node's id, the same across restarts of one data directory (a restarted node frees its
+ * own in-flight leases at once) and different between nodes: `node_` + a random UUID, made at
+ * first start. Written to a temporary file and linked into place, so a crash never leaves a
+ * half-written id and two processes starting at once agree on one.
+ */
+export function readOrCreateNodeId(dataDir: string): string {
+  const file = join(dataDir, NODE_ID_FILE);
+  if (!existsSync(file)) {
+    const made = `node_${randomUUID()}`;
+    const temporary = `${file}.${made}.tmp`;
+    writeFileSync(temporary, `${made}\n`, { mode: 0o600 });
+    try {
+      linkSync(temporary, file); // fails if another process linked its own first
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(temporary);
+    }
+  }
+  const id = readFileSync(file, 'utf8').trim();
+  if (!/^node_[0-9a-f-]{36}$/.test(id)) {
+    throw new CallhookError(
+      'internal',
+      `${file} does not hold a node id (node_<uuid>); delete it to have a new one made`,
+      { file },
+    );
+  }
+  return id;
 }

@@ -6,6 +6,7 @@ import type {
   replayResultSchema,
 } from '../http/schemas/deliveries.ts';
 import type {
+  endpointEnabledSchema,
   endpointPageSchema,
   endpointViewSchema,
   endpointWithSecretSchema,
@@ -20,6 +21,7 @@ export type EventPage = z.infer<typeof eventPageSchema>;
 export type EndpointView = z.infer<typeof endpointViewSchema>;
 export type EndpointWithSecret = z.infer<typeof endpointWithSecretSchema>;
 export type EndpointPage = z.infer<typeof endpointPageSchema>;
+export type EndpointEnabled = z.infer<typeof endpointEnabledSchema>;
 export type DeliveryView = z.infer<typeof deliveryViewSchema>;
 export type DeliveryPage = z.infer<typeof deliveryPageSchema>;
 export type ReplayResult = z.infer<typeof replayResultSchema>;

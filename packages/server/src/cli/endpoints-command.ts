@@ -1,7 +1,12 @@
 import { EVENT_TYPES } from '@callhook/sdk';
 import type { Command } from 'commander';
 import { type ApiClient, clientAction } from './api-client.ts';
-import type { EndpointPage, EndpointView, EndpointWithSecret } from './api-types.ts';
+import type {
+  EndpointEnabled,
+  EndpointPage,
+  EndpointView,
+  EndpointWithSecret,
+} from './api-types.ts';
 import {
   type ClientOptions,
   clientFrom,
@@ -13,6 +18,10 @@ import { parseOpaqueId } from './id-option.ts';
 import { formatTable, isoTime, printJson } from './output.ts';
 
 // `callhook endpoints …`: webhook subscriptions (CONTRACT.md §3 "Endpoints").
+
+interface EnableOptions extends ClientOptions {
+  replayMissed?: boolean;
+}
 
 interface AddOptions extends ClientOptions {
   types?: string;
@@ -62,7 +71,11 @@ export function registerEndpointsCommand(program: Command): void {
     endpoints
       .command('enable')
       .description('enable a disabled endpoint; its waiting deliveries go out again')
-      .argument('<id>', 'endpoint id (ep_…)'),
+      .argument('<id>', 'endpoint id (ep_…)')
+      .option(
+        '--replay-missed',
+        'also queue the events it missed while disabled (else they are only counted)',
+      ),
   ).action(clientAction(enable));
 }
 
@@ -133,14 +146,30 @@ async function rotateSecret(id: string, options: ClientOptions): Promise<void> {
   );
 }
 
-async function enable(id: string, options: ClientOptions): Promise<void> {
+async function enable(id: string, options: EnableOptions): Promise<void> {
   const api = clientFrom(options);
-  const endpoint = await api.request<EndpointView>(
+  const endpoint = await api.request<EndpointEnabled>(
     'POST',
     `/v1/endpoints/${encodeURIComponent(id)}/enable`,
+    { body: { replayMissed: options.replayMissed === true } },
   );
   if (options.json) return printJson(endpoint);
-  process.stdout.write(`Enabled endpoint ${endpoint.id}\n${describe(endpoint)}\n`);
+  process.stdout.write(
+    `Enabled endpoint ${endpoint.id}\n${describe(endpoint)}\n${missedText(endpoint)}\n`,
+  );
+}
+
+/** What the endpoint missed while disabled, and how to send it if it was not replayed. */
+function missedText({ id, missed }: EndpointEnabled): string {
+  const events = `${missed.events} event${missed.events === 1 ? '' : 's'}`;
+  if (missed.events === 0) return 'It missed no events.';
+  if (missed.replay === null)
+    return `It missed ${events} while disabled; ${missed.replayed} queued now.`;
+  const { since, until } = missed.replay.body;
+  return (
+    `It missed ${events} while disabled (not queued). To send them:\n` +
+    `  callhook replay ${id} --since ${isoTime(since)} --until ${isoTime(until)}`
+  );
 }
 
 async function allEndpoints(api: ApiClient): Promise<EndpointView[]> {

@@ -16,6 +16,8 @@ export interface ForwardedEvent {
   eventType: CallEventType;
   callId: string;
   seq: number;
+  /** The seq of the call's previous event forwarded by this listener, 0 when none. */
+  previousSeq: number;
   /** The body exactly as the server streamed it; the signature covers these characters. */
   body: string;
 }

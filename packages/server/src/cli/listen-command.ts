@@ -38,8 +38,9 @@ export function registerListenCommand(program: Command): void {
 Follows GET /v1/events/stream from now on (reconnecting with Last-Event-ID, with backoff) and
 POSTs each event to --forward-to with the body and headers of a real delivery (CONTRACT.md §4):
 webhook-id, webhook-timestamp, webhook-signature, callhook-event-type, callhook-call-id,
-callhook-seq, callhook-attempt: 1. One attempt per event, in order; a failing receiver is
-reported and skipped, never retried. --json prints one JSON object per event. Ctrl-C stops.`,
+callhook-seq, callhook-previous-seq (of what it forwarded), callhook-attempt: 1. One attempt
+per event, in order; a failing receiver is reported and skipped, never retried. --json prints
+one JSON object per event. Ctrl-C stops.`,
     )
     .action(clientAction(listen));
 }
@@ -69,6 +70,8 @@ async function listen(options: ListenOptions): Promise<void> {
   process.on('SIGTERM', stop);
 
   const what = types ? types.join(', ') : 'all events';
+  // callhook-previous-seq: per call, the seq this listener forwarded last.
+  const lastSeq = new Map<string, number>();
   try {
     await followEventStream({
       api,
@@ -85,7 +88,9 @@ async function listen(options: ListenOptions): Promise<void> {
           `callhook: lost the event stream (${reason}); reconnecting in ${retryInMs / 1000} s\n`,
         ),
       onEvent: async (message) => {
-        const event = await describeEvent(api, message, stopping.signal);
+        const event = await describeEvent(api, message, lastSeq, stopping.signal);
+        if (event.eventType === 'call.ended') lastSeq.delete(event.callId);
+        else lastSeq.set(event.callId, event.seq);
         const result = await forwardEvent(target, secret, event, {
           signal: stopping.signal,
         });
@@ -109,6 +114,7 @@ async function listen(options: ListenOptions): Promise<void> {
 async function describeEvent(
   api: ApiClient,
   message: SseMessage,
+  lastSeq: ReadonlyMap<string, number>,
   signal: AbortSignal,
 ): Promise<ForwardedEvent> {
   const position = Number(message.id);
@@ -125,11 +131,13 @@ async function describeEvent(
   }
   const parsed = safeParseCallEvent(message.data);
   const type = callEventTypeSchema.safeParse(message.event);
+  const callId = parsed.success ? parsed.data.callId : stored.callId;
   return {
     eventId: stored.id,
     eventType: type.success ? type.data : (stored.type as CallEventType),
-    callId: parsed.success ? parsed.data.callId : stored.callId,
+    callId,
     seq: stored.seq,
+    previousSeq: lastSeq.get(callId) ?? 0,
     body: message.data,
   };
 }
@@ -146,7 +154,8 @@ function textLine(event: ForwardedEvent, result: ForwardResult): string {
 }
 
 function jsonLine(event: ForwardedEvent, result: ForwardResult): string {
-  const { body: _body, ...meta } = event;
+  // The same fields as before callhook-previous-seq: scripts read these lines.
+  const { body: _body, previousSeq: _previousSeq, ...meta } = event;
   return JSON.stringify({ time: new Date().toISOString(), ...meta, ...result });
 }
 

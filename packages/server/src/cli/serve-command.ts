@@ -64,11 +64,11 @@ export function registerServeCommand(program: Command): void {
     )
     .option(
       '--delivery-concurrency <n>',
-      'delivery attempts in flight at once, all endpoints (default 256)',
+      'deliveries claimed per dispatcher turn, all endpoints (default 256); attempts in flight are bounded per endpoint only (--endpoint-concurrency), so hanging endpoints never hold up the others',
     )
     .option(
       '--endpoint-concurrency <n>',
-      'delivery attempts in flight at once to one endpoint (default 16)',
+      'delivery attempts in flight at once to one endpoint (default 16): all one endpoint can hold',
     )
     .option('--attempt-timeout <duration>', 'deadline of one delivery attempt (default 15s)')
     .option(
@@ -173,7 +173,7 @@ function deliveryConfig(options: ServeOptions): DeliveryConfig {
     config.allowTargets = cidrs;
   }
   if (options.deliveryConcurrency !== undefined) {
-    config.maxInFlight = positiveInt('--delivery-concurrency', options.deliveryConcurrency);
+    config.claimLimit = positiveInt('--delivery-concurrency', options.deliveryConcurrency);
   }
   if (options.endpointConcurrency !== undefined) {
     config.maxPerEndpoint = positiveInt('--endpoint-concurrency', options.endpointConcurrency);

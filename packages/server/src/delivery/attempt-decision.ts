@@ -1,5 +1,6 @@
 // What one delivery attempt means for its delivery and its endpoint (CONTRACT.md §4). Pure:
-// the dispatcher hands the outcome to the store, which applies it in one transaction.
+// the dispatcher hands the outcome, with its own name as the owner, to the store, which
+// applies it in one transaction.
 import type {
   AttemptOutcome,
   DeliveryRecord,
@@ -28,7 +29,10 @@ export interface AttemptDecisionInput {
   disableAfterMs?: number;
 }
 
-export function decideAfterAttempt(input: AttemptDecisionInput): AttemptOutcome {
+/** An attempt's outcome but for who made it (the dispatcher adds its owner). */
+export type AttemptDecision = Omit<AttemptOutcome, 'owner'>;
+
+export function decideAfterAttempt(input: AttemptDecisionInput): AttemptDecision {
   const { delivery, endpoint, result, startedAt, now } = input;
   const attempt = {
     deliveryId: delivery.id,
@@ -42,7 +46,7 @@ export function decideAfterAttempt(input: AttemptDecisionInput): AttemptOutcome 
 
   if (result.ok) {
     // Ends a failure run; a healthy endpoint's row is not written at all (the hot path).
-    const outcome: AttemptOutcome = { attempt, next: { status: 'delivered' } };
+    const outcome: AttemptDecision = { attempt, next: { status: 'delivered' } };
     if (endpoint.failingSince !== null) outcome.endpoint = { failingSince: null };
     return outcome;
   }
@@ -67,7 +71,7 @@ export function decideAfterAttempt(input: AttemptDecisionInput): AttemptOutcome 
   // unless its own schedule ran out.
   const next: AttemptOutcome['next'] =
     delay === null ? { status: 'failed' } : { status: 'pending', nextAttemptAt: now + delay };
-  const outcome: AttemptOutcome = { attempt, next };
+  const outcome: AttemptDecision = { attempt, next };
   if (disable) outcome.endpoint = { failingSince, disable };
   else if (endpoint.failingSince === null) outcome.endpoint = { failingSince };
   return outcome;

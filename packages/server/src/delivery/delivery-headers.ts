@@ -9,7 +9,7 @@ import type { DeliveryRecord, EndpointSecret } from '../store/delivery-port.ts';
 export type SigningSecret = string | Pick<EndpointSecret, 'secret' | 'expiresAt'>;
 
 export interface DeliveryHeadersInput {
-  delivery: Pick<DeliveryRecord, 'eventId' | 'eventType' | 'callId' | 'seq'>;
+  delivery: Pick<DeliveryRecord, 'eventId' | 'eventType' | 'callId' | 'seq' | 'previousSeq'>;
   /** 1 for the first attempt. */
   attempt: number;
   /** The body exactly as sent; the signature covers these characters. */
@@ -40,6 +40,7 @@ export function buildDeliveryHeaders(input: DeliveryHeadersInput): DeliveryHeade
     'callhook-event-type': delivery.eventType,
     'callhook-call-id': delivery.callId,
     'callhook-seq': String(delivery.seq),
+    'callhook-previous-seq': String(delivery.previousSeq),
     'callhook-attempt': String(attempt),
   };
 }

@@ -1,6 +1,6 @@
 // The dispatcher's settings, their defaults (CONTRACT.md §4), and the checks made once here.
 import type { Clock } from '../clock.ts';
-import type { EventBus } from '../service/event-bus.ts';
+import type { ChangeFeed } from '../store/change-feed.ts';
 import type { DeliveryStore } from '../store/delivery-port.ts';
 import { DEFAULT_DISABLE_AFTER_MS } from './attempt-decision.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS } from './retry-schedule.ts';
@@ -8,16 +8,32 @@ import { DEFAULT_ATTEMPT_TIMEOUT_MS, type WebhookSender } from './webhook-sender
 
 export interface DispatcherOptions {
   store: DeliveryStore;
+  /**
+   * This node's name on its leases (required): stable across its restarts, so that `start()`
+   * frees the leases of its previous life at once, and unique between nodes sharing a store,
+   * so that it never frees a live node's. The server reads it from `<dataDir>/node-id`.
+   */
+  owner: string;
   sender: Pick<WebhookSender, 'send'>;
   clock: Clock;
-  /** Commits wake the dispatcher at once instead of at its next timer. */
-  bus?: EventBus;
+  /** The store's change feed: commits (events, endpoint changes, retries) wake the dispatcher at once instead of at its next timer. */
+  changes?: ChangeFeed;
   schedule?: readonly number[];
   /** Uniform in [0, 1), for retry jitter; tests pass a constant. */
   random?: () => number;
-  /** Attempts in flight at once, over all endpoints. Default 256. */
-  maxInFlight?: number;
-  /** Attempts in flight at once to one endpoint. Default 16; give the sender as many connections. */
+  /**
+   * The most deliveries one turn claims, over all endpoints (default 256): it bounds the
+   * memory and the transaction of a turn, not the attempts in flight. Those are bounded per
+   * endpoint only (`maxPerEndpoint`), so in all by enabled endpoints × `maxPerEndpoint`: any
+   * global bound on them is one that enough hanging endpoints fill, and then every other
+   * endpoint waits (CONTRACT.md §4: endpoints never wait on each other). A claim holds no
+   * more of one endpoint than its free slots, so what is claimed is sent at once.
+   */
+  claimLimit?: number;
+  /**
+   * Attempts in flight at once to one endpoint (default 16): all that a slow, hanging or
+   * failing endpoint can cost, with `attemptTimeoutMs`. Give the sender as many connections.
+   */
   maxPerEndpoint?: number;
   /** Default 15 s. */
   attemptTimeoutMs?: number;
@@ -39,8 +55,8 @@ export interface DispatcherOptions {
   retryAfterErrorMs?: number;
 }
 
-export type DispatcherConfig = Required<Omit<DispatcherOptions, 'store' | 'clock' | 'bus'>> &
-  Pick<DispatcherOptions, 'bus'>;
+export type DispatcherConfig = Required<Omit<DispatcherOptions, 'store' | 'clock' | 'changes'>> &
+  Pick<DispatcherOptions, 'changes'>;
 
 /** Slack between an attempt's deadline and its lease's end. */
 const LEASE_MARGIN_MS = 30_000;
@@ -56,12 +72,16 @@ export function dispatcherConfig(options: DispatcherOptions): DispatcherConfig {
       `leaseMs (${leaseMs}) must be longer than attemptTimeoutMs (${attemptTimeoutMs}), or an attempt still in flight could be claimed again`,
     );
   }
+  if (typeof options.owner !== 'string' || options.owner === '') {
+    throw new RangeError(`owner must be a non-empty string (the node id), got ${options.owner}`);
+  }
   return {
+    owner: options.owner,
     sender: options.sender,
-    bus: options.bus,
+    changes: options.changes,
     schedule: options.schedule ?? DEFAULT_RETRY_SCHEDULE_MS,
     random: options.random ?? Math.random,
-    maxInFlight: positive(options.maxInFlight ?? 256, 'maxInFlight'),
+    claimLimit: positive(options.claimLimit ?? 256, 'claimLimit'),
     maxPerEndpoint: positive(options.maxPerEndpoint ?? 16, 'maxPerEndpoint'),
     attemptTimeoutMs,
     leaseMs,

@@ -1,8 +1,11 @@
 // Sends due deliveries and records what came of them (CONTRACT.md §4). One pump loop claims
 // due lane heads, sends each concurrently and writes outcomes in batches; the store's lanes
 // keep seq order per (endpoint, call), because a lane's next delivery is not due before the
-// outcome of the previous one is written. Limits keep one slow endpoint from holding others up:
-// at most `maxPerEndpoint` attempts per endpoint, each bounded by `attemptTimeoutMs`.
+// outcome of the previous one is written. Endpoints never wait on each other: an endpoint's
+// cost is its own `maxPerEndpoint` slots, each attempt bounded by `attemptTimeoutMs`; there is
+// no global in-flight budget for hanging endpoints to fill, and a claim takes no more of one
+// endpoint than its free slots, so one backlog never fills a turn ahead of other endpoints.
+// Leases name this node (`owner`): a restart frees its own at once, never another node's.
 import { performance } from 'node:perf_hooks';
 import { setImmediate, setTimeout } from 'node:timers';
 import type { Clock, TimerHandle } from '../clock.ts';
@@ -62,13 +65,13 @@ export class Dispatcher {
     this.slots = new EndpointSlots(this.config.maxPerEndpoint);
   }
 
-  /** Makes deliveries leased by a previous (dead) process due again, then starts sending. */
+  /** Makes deliveries this node leased in its previous life due again, then starts sending. */
   async start(): Promise<void> {
     if (this.running) return;
-    await this.store.releaseLeases(this.clock.now());
+    await this.store.releaseLeases(this.config.owner, this.clock.now());
     this.running = true;
     this.stopping = false;
-    this.unsubscribe = this.config.bus?.subscribe(() => this.wake()) ?? null;
+    this.unsubscribe = this.config.changes?.subscribe(() => this.wake()) ?? null;
     this.wake();
   }
 
@@ -79,7 +82,7 @@ export class Dispatcher {
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.cancelTimer();
-    // Waiting deliveries were never sent; their leases lapse and they go out after a restart.
+    // Waiting deliveries were never sent; their leases (this node's) end at its next start.
     for (const d of this.slots.dropWaiting()) this.held.delete(d.id);
     if (this.inFlight > 0) {
       await new Promise<void>((resolve) => {
@@ -168,14 +171,13 @@ export class Dispatcher {
 
   /**
    * One transaction per turn: the outcomes of every finished attempt (their lanes move on),
-   * then a claim of what fits under the limits, whose deliveries start at once.
+   * then a claim of what the endpoints' free slots take, whose deliveries start at once.
    */
-  private async writeAndClaim(now: number, claim = true): Promise<void> {
+  private async writeAndClaim(now: number, wanted = true): Promise<void> {
     const batch = this.finished;
     this.finished = [];
-    const capacity = this.config.maxInFlight - this.inFlight;
-    const wanted = claim && capacity > 0;
     if (batch.length === 0 && !wanted) return;
+    const { owner, claimLimit: limit, leaseMs, maxPerEndpoint } = this.config;
     let claimed: DueDelivery[];
     try {
       claimed = await this.store.recordAndClaim(
@@ -183,9 +185,11 @@ export class Dispatcher {
         now,
         wanted
           ? {
-              limit: capacity,
-              leaseUntil: now + this.config.leaseMs,
+              owner,
+              limit,
+              leaseUntil: now + leaseMs,
               excludeEndpointIds: this.slots.full(),
+              perEndpoint: { limit: maxPerEndpoint, inFlight: this.slots.inFlight() },
             }
           : null,
       );
@@ -197,11 +201,11 @@ export class Dispatcher {
       this.held.delete(f.deliveryId);
       this.health.written(f.endpointId);
     }
-    if (wanted) await this.send(claimed, capacity);
+    if (wanted) await this.send(claimed, limit);
   }
 
   /** Starts what was claimed, each under its endpoint's limit. */
-  private async send(claimed: DueDelivery[], capacity: number): Promise<void> {
+  private async send(claimed: DueDelivery[], limit: number): Promise<void> {
     const fresh = claimed.filter((d) => !this.held.has(d.id));
     await this.health.refresh(
       fresh.map((d) => d.endpointId),
@@ -214,7 +218,7 @@ export class Dispatcher {
       if (this.slots.admit(d)) void this.attempt(d);
     }
     // A full claim suggests more is due; a short one took everything claimable.
-    if (claimed.length >= capacity) this.pumpWanted = true;
+    if (claimed.length >= limit) this.pumpWanted = true;
   }
 
   /** One attempt of a delivery that holds a slot of its endpoint. */
@@ -223,7 +227,7 @@ export class Dispatcher {
     try {
       const startedAt = this.clock.now();
       const result = await this.sendOne(d, startedAt);
-      const outcome = decideAfterAttempt({
+      const decision = decideAfterAttempt({
         delivery: d,
         endpoint: { failingSince: this.health.failingSince(d.endpointId) },
         result,
@@ -233,10 +237,15 @@ export class Dispatcher {
         random: this.config.random,
         disableAfterMs: this.config.disableAfterMs,
       });
-      this.health.decided(d.endpointId, outcome.endpoint);
+      this.health.decided(d.endpointId, decision.endpoint);
+      // Named with this node: a late outcome (the lease lapsed meanwhile) decides nothing.
+      const outcome = { owner: this.config.owner, ...decision };
       this.finished.push({ deliveryId: d.id, endpointId: d.endpointId, outcome });
     } catch (error) {
-      this.config.onError(error); // a bug; the lease lapses and the delivery goes again
+      // A bug: no outcome is written. Let go of it here too, so that once its lease lapses
+      // this node (or another) claims and sends it again instead of skipping it as held.
+      this.held.delete(d.id);
+      this.config.onError(error);
     } finally {
       this.inFlight -= 1;
       // A just-disabled endpoint gets nothing more; its waiting deliveries keep their leases.

@@ -1,6 +1,7 @@
-// Per-endpoint concurrency: at most `limit` attempts to one endpoint at once. A claim can
-// return more of one endpoint's lanes than it has free slots; the rest wait here, in claim
-// order, for a slot of their own endpoint, so they never take capacity from other endpoints.
+// Per-endpoint concurrency: at most `limit` attempts to one endpoint at once, the only bound
+// on attempts in flight, so an endpoint's slowness costs its own slots and nothing else.
+// Claims ask for no more of an endpoint than its free slots (`inFlight()`); should a store
+// return more, the rest wait here, in claim order, for a slot of their own endpoint.
 import type { DueDelivery } from '../store/delivery-port.ts';
 
 export class EndpointSlots {
@@ -18,6 +19,11 @@ export class EndpointSlots {
     const ids: string[] = [];
     for (const [id, n] of this.used) if (n >= this.limit) ids.push(id);
     return ids;
+  }
+
+  /** Slots in use per endpoint (endpoints with none are left out): a claim's per-endpoint cap. */
+  inFlight(): Record<string, number> {
+    return Object.fromEntries(this.used);
   }
 
   /** Takes a slot for `d` (true: send it now) or queues it behind its endpoint's attempts. */

@@ -12,7 +12,6 @@ export interface SenderWorkerData {
   version: string;
   allowPrivateTargets: boolean;
   allowTargets: string[];
-  connectionsPerOrigin?: number;
   connectTimeoutMs?: number;
   keepAliveTimeoutMs?: number;
 }
@@ -42,9 +41,6 @@ const sender = new WebhookSender({
   policy: new TargetPolicy({
     allowPrivateTargets: data.allowPrivateTargets,
     allowTargets: data.allowTargets,
-  }),
-  ...(data.connectionsPerOrigin !== undefined && {
-    connectionsPerOrigin: data.connectionsPerOrigin,
   }),
   ...(data.connectTimeoutMs !== undefined && { connectTimeoutMs: data.connectTimeoutMs }),
   ...(data.keepAliveTimeoutMs !== undefined && { keepAliveTimeoutMs: data.keepAliveTimeoutMs }),

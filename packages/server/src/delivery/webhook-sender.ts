@@ -1,6 +1,12 @@
 // Makes one delivery attempt: one POST to an endpoint, its outcome as data (never thrown).
 // One shared undici Agent keeps connections alive per origin; its `connect.lookup` is the
 // SSRF guard, so the address actually dialled is checked on every new connection.
+// The Agent caps no origin's connections: a cap per origin (scheme + host + port) would be
+// shared by every endpoint on that host, so one endpoint's hanging attempts could hold all of
+// it and make the others wait, which CONTRACT.md §4 forbids. Attempts are bounded per
+// endpoint by the dispatcher's slots instead, so an origin's connections never exceed its
+// endpoints' slots. A pool per endpoint would isolate as well, but would keep a pool per
+// endpoint in memory and give up reusing idle connections across endpoints on one host.
 // Redirects are not followed: undici's `request` only follows them through the redirect
 // interceptor, which is not installed here.
 import { isIP } from 'node:net';
@@ -31,8 +37,6 @@ export interface WebhookSenderOptions {
   policy: TargetPolicy;
   /** Resolves host names before the guard checks them; tests inject one. */
   resolve?: HostResolver;
-  /** Open connections per origin (endpoint scheme + host + port). */
-  connectionsPerOrigin?: number;
   connectTimeoutMs?: number;
   /** How long an idle keep-alive connection is kept (a server's Keep-Alive hint may lower it). */
   keepAliveTimeoutMs?: number;
@@ -72,7 +76,7 @@ export class WebhookSender {
     this.userAgent = `callhook/${options.version}`;
     this.clock = options.clock ?? new SystemClock();
     this.agent = new Agent({
-      connections: options.connectionsPerOrigin ?? 10,
+      // No `connections`: uncapped per origin (see the top of this file).
       keepAliveTimeout: options.keepAliveTimeoutMs ?? 4_000,
       // Per-request values (the attempt's timeoutMs) override these; the deadline signal
       // bounds the whole attempt either way.

@@ -45,9 +45,6 @@ export class WorkerSender {
       version: options.version,
       allowPrivateTargets: options.policy.allowPrivateTargets,
       allowTargets: [...options.policy.allowTargets],
-      ...(options.connectionsPerOrigin !== undefined && {
-        connectionsPerOrigin: options.connectionsPerOrigin,
-      }),
       ...(options.connectTimeoutMs !== undefined && { connectTimeoutMs: options.connectTimeoutMs }),
       ...(options.keepAliveTimeoutMs !== undefined && {
         keepAliveTimeoutMs: options.keepAliveTimeoutMs,

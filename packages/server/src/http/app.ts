@@ -9,6 +9,7 @@ import { Registry } from 'prom-client';
 import type { Clock } from '../clock.ts';
 import type { CallService } from '../service/call-service.ts';
 import type { EndpointService } from '../service/endpoint-service.ts';
+import type { ChangeFeed } from '../store/change-feed.ts';
 import type { CallStore } from '../store/port.ts';
 import { registerBearerAuth, type TokenVerifier } from './bearer-auth.ts';
 import { frameworkErrors, registerErrorHandlers } from './error-handler.ts';
@@ -24,6 +25,8 @@ import { operationRoutes } from './routes/operations.ts';
 export interface AppOptions {
   service: CallService;
   store: CallStore;
+  /** The store's change feed: wakes SSE streams when events are appended (on any node). */
+  changes: ChangeFeed;
   clock: Clock;
   auth: TokenVerifier;
   /** Reported in the OpenAPI document. */
@@ -94,6 +97,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(eventRoutes, deps);
   await app.register(eventStreamRoutes, {
     ...deps,
+    changes: options.changes,
     clock: options.clock,
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
   });

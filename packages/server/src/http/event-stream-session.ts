@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock, TimerHandle } from '../clock.ts';
-import type { EventBus } from '../service/event-bus.ts';
+import type { ChangeFeed } from '../store/change-feed.ts';
 import type { CallStore, StoredEvent } from '../store/port.ts';
 
 /** Events read from the store per page: the most one stream holds in memory. */
@@ -11,7 +11,8 @@ export const STREAM_PAGE_SIZE = 100;
 export interface EventStreamOptions {
   response: ServerResponse;
   store: CallStore;
-  bus: EventBus;
+  /** The store's change feed: appended events wake the stream. */
+  changes: ChangeFeed;
   clock: Clock;
   log: FastifyBaseLogger;
   /** Send events after this log position. */
@@ -29,7 +30,7 @@ export function sseFrame(event: StoredEvent): string {
 }
 
 /**
- * One Server-Sent Events client. Nothing is queued per client: a commit on the bus only
+ * One Server-Sent Events client. Nothing is queued per client: a commit on the change feed only
  * wakes the stream, which then reads the store from its cursor a page at a time, and waits
  * for 'drain' whenever the socket pushes back — a slow client slows only itself.
  */
@@ -46,8 +47,8 @@ export class EventStreamSession {
   constructor(private readonly options: EventStreamOptions) {
     this.cursor = options.after;
     const wanted = options.types ? new Set(options.types) : undefined;
-    this.unsubscribe = options.bus.subscribe((events) => {
-      if (!wanted || events.some((e) => wanted.has(e.type))) void this.pump();
+    this.unsubscribe = options.changes.subscribe(({ events }) => {
+      if (events && (!wanted || events.types.some((type) => wanted.has(type)))) void this.pump();
     });
     options.response.once('close', () => this.close());
   }

@@ -88,9 +88,21 @@ export const replayWindowSchema = z.strictObject({
     .describe('…and at or before this time (default: now); must not be before since'),
 });
 
+/** POST …/enable: the body is optional, and so is each field. */
+export const enableEndpointInputSchema = z.strictObject({
+  replayMissed: z
+    .boolean()
+    .optional()
+    .describe(
+      'true: also queue the events it missed while disabled (those its subscription matches); ' +
+        'false or absent: only count them',
+    ),
+});
+
 export type CreateEndpointInput = z.input<typeof createEndpointInputSchema>;
 export type UpdateEndpointInput = z.input<typeof updateEndpointInputSchema>;
 export type ReplayWindowInput = z.input<typeof replayWindowSchema>;
+export type EnableEndpointInput = z.input<typeof enableEndpointInputSchema>;
 
 /** Parses service input; a failure is a `validation_error` naming each field, like the HTTP layer's. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {

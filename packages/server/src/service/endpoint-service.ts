@@ -11,10 +11,13 @@ import type {
   DeliveryStore,
   EndpointFilter,
   EndpointRecord,
+  MissedEvents,
 } from '../store/delivery-port.ts';
 import {
   type CreateEndpointInput,
   createEndpointInputSchema,
+  type EnableEndpointInput,
+  enableEndpointInputSchema,
   fieldError,
   parseInput,
   type ReplayWindowInput,
@@ -41,6 +44,11 @@ export interface EndpointServiceOptions {
   newId?: () => string;
   /** Called after a write that may make deliveries due (retry, replay, enable): wakes the dispatcher. */
   onChange?: () => void;
+}
+
+/** An endpoint just enabled, with what it missed while disabled (0 if it was enabled). */
+export interface EnabledEndpoint extends EndpointView {
+  missed: MissedEvents;
 }
 
 export interface PageQuery {
@@ -87,6 +95,7 @@ export class EndpointService {
       disabledReason: null,
       secrets: [secret],
       failingSince: null,
+      disabledAfterPosition: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -108,13 +117,16 @@ export class EndpointService {
   /**
    * Changes the given fields; a new URL is checked like at creation. `enabled: false` disables
    * (reason `manual`; an endpoint disabled already keeps the reason it has), `enabled: true`
-   * is `enable`.
+   * is `enable` without `replayMissed`, and the answer then says what was missed.
    */
-  async update(id: string, input: UpdateEndpointInput): Promise<EndpointView> {
+  async update(
+    id: string,
+    input: UpdateEndpointInput,
+  ): Promise<EndpointView & { missed?: MissedEvents }> {
     const patch = parseInput(updateEndpointInputSchema, input);
     // Before taking the write turn: a slow DNS answer must not hold up other writes.
     const url = patch.url === undefined ? undefined : await this.checkUrl(patch.url);
-    const { endpoint, enabled } = await this.exclusive(async () => {
+    const { endpoint, missed } = await this.exclusive(async () => {
       const current = await this.existing(id);
       const next: EndpointRecord = { ...current, updatedAt: this.clock.now() };
       if (url !== undefined) next.url = url;
@@ -126,11 +138,19 @@ export class EndpointService {
         next.enabled = false;
         next.disabledReason = 'manual';
       }
-      await this.store.updateEndpoint(next);
-      return { endpoint: next, enabled: patch.enabled === true };
+      if (patch.enabled !== true) {
+        await this.store.updateEndpoint(next);
+        return { endpoint: next, missed: undefined };
+      }
+      return {
+        endpoint: next,
+        missed: await this.store.enableEndpoint(next, { replayMissed: false }),
+      };
     });
-    if (enabled) this.onChange();
-    return endpointView(endpoint, this.clock.now());
+    const view = endpointView(endpoint, this.clock.now());
+    if (missed === undefined) return view;
+    this.onChange();
+    return { ...view, missed };
   }
 
   /** Deletes the endpoint with its deliveries and their attempts. */
@@ -150,16 +170,23 @@ export class EndpointService {
     });
   }
 
-  /** Enabled again, its failure run forgotten; its waiting deliveries become due. */
-  async enable(id: string): Promise<EndpointView> {
-    const endpoint = await this.exclusive(async () => {
+  /**
+   * Enabled again, its failure run forgotten; its waiting deliveries become due. The answer
+   * counts the events it missed while disabled (the outbox queued none for it); with
+   * `replayMissed` they are queued too, in seq order per call. Enabled already: a no-op that
+   * missed nothing.
+   */
+  async enable(id: string, input: EnableEndpointInput = {}): Promise<EnabledEndpoint> {
+    const { replayMissed = false } = parseInput(enableEndpointInputSchema, input);
+    const enabled = await this.exclusive(async () => {
       const current = await this.existing(id);
+      if (current.enabled) return { endpoint: current, missed: null };
       const next: EndpointRecord = { ...current, ...ENABLED, updatedAt: this.clock.now() };
-      await this.store.updateEndpoint(next);
-      return next;
+      return { endpoint: next, missed: await this.store.enableEndpoint(next, { replayMissed }) };
     });
-    this.onChange();
-    return endpointView(endpoint, this.clock.now());
+    if (enabled.missed !== null) this.onChange();
+    const missed = enabled.missed ?? { ...NOTHING_MISSED };
+    return { ...endpointView(enabled.endpoint, this.clock.now()), missed };
   }
 
   /** An endpoint's deliveries, newest first, each with its attempts. */
@@ -228,6 +255,8 @@ export class EndpointService {
 }
 
 const ENABLED = { enabled: true, disabledReason: null, failingSince: null } as const;
+
+const NOTHING_MISSED: MissedEvents = { events: 0, replayed: 0, firstAt: null, lastAt: null };
 
 /** An empty filter is no filter. */
 function filterOf(filter: EndpointFilter | null | undefined): EndpointFilter | null {

@@ -5,8 +5,11 @@ import { previousSecretExpiry } from './endpoint-secrets.ts';
 // and rotate-secret answers carry one (EndpointWithSecret), once. Times are epoch ms, as in
 // the rest of the API.
 
-/** The stored endpoint without its secrets (views are derived from the port's records). */
-export interface EndpointView extends Omit<EndpointRecord, 'secrets'> {
+/**
+ * The stored endpoint without its secrets and its internal log position (views are derived
+ * from the port's records); what a disabled endpoint missed is told when it is enabled.
+ */
+export interface EndpointView extends Omit<EndpointRecord, 'secrets' | 'disabledAfterPosition'> {
   /** While a replaced secret still signs: when the last one stops. */
   secretRotation: { previousExpiresAt: number } | null;
 }
@@ -49,6 +52,7 @@ export function deliveryView(
     eventId: delivery.eventId,
     callId: delivery.callId,
     seq: delivery.seq,
+    previousSeq: delivery.previousSeq,
     eventType: delivery.eventType,
     status: delivery.status,
     attemptCount: delivery.attemptCount,

@@ -34,6 +34,12 @@ export interface EndpointRecord {
   secrets: EndpointSecret[];
   /** Start of the current unbroken run of failed attempts, or null. */
   failingSince: number | null;
+  /**
+   * While disabled: the event log position when it was disabled. The events after it that its
+   * subscription matches were not queued for it ("missed"); enabling with `replayMissed`
+   * queues them. Null while enabled.
+   */
+  disabledAfterPosition: number | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -47,6 +53,11 @@ export interface DeliveryRecord {
   eventPosition: number;
   callId: string;
   seq: number;
+  /**
+   * The seq of the previous event of this call that this endpoint was sent (its lane's
+   * previous delivery), 0 when none: the `callhook-previous-seq` header (CONTRACT.md §4).
+   */
+  previousSeq: number;
   eventType: CallEventType;
   status: DeliveryStatus;
   attemptCount: number;
@@ -77,8 +88,13 @@ export interface DueDelivery extends DeliveryRecord {
   body: string;
 }
 
-/** What the dispatcher decided after one attempt; the store applies it in one transaction. */
+/**
+ * What the dispatcher decided after one attempt; the store applies it in one transaction.
+ * Only the lease's holder decides the delivery: see `DeliveryStore.recordOutcomes`.
+ */
 export interface AttemptOutcome {
+  /** The node that claimed the delivery and made this attempt (`DueClaim.owner`). */
+  owner: string;
   attempt: AttemptRecord;
   /** delivered / failed end the delivery and promote the lane's next; retry sets a due time. */
   next:
@@ -91,9 +107,29 @@ export interface AttemptOutcome {
 
 /** What a claim asks for: see `DeliveryStore.claimDue`. */
 export interface DueClaim {
+  /** The node claiming (stable across its restarts): each lease names its owner. */
+  owner: string;
   limit: number;
   leaseUntil: number;
-  excludeEndpointIds: readonly string[];
+  /** Endpoints at their concurrency limit on this node: their heads are not claimed. */
+  excludeEndpointIds?: readonly string[];
+  /**
+   * At most `limit` heads of one endpoint, less the attempts it has `inFlight` on this node:
+   * one endpoint's backlog never fills a claim while other endpoints' due heads wait behind
+   * it (CONTRACT.md §4: endpoints never wait on each other). Omitted: no per-endpoint cap.
+   */
+  perEndpoint?: { limit: number; inFlight?: Readonly<Record<string, number>> };
+}
+
+/** What an endpoint missed while disabled (`DeliveryStore.enableEndpoint`). */
+export interface MissedEvents {
+  /** Events logged while it was disabled that it subscribes to: none was queued for it. */
+  events: number;
+  /** How many of them were queued now: all with `replayMissed`, else 0. */
+  replayed: number;
+  /** `occurredAt` of the first and the last of them (a replay window covering all); null if none. */
+  firstAt: number | null;
+  lastAt: number | null;
 }
 
 export interface Page<T> {
@@ -109,9 +145,24 @@ export interface DeliveryStore {
   /**
    * Writes the whole record (the caller read, changed and validated it); `not_found` if gone.
    * Disabling parks the endpoint's lanes; enabling makes each lane's first pending delivery
-   * due at `endpoint.updatedAt`.
+   * due at `endpoint.updatedAt`. `disabledAfterPosition` is the store's, not the record's: a
+   * write that disables (enabled true → false, also `createEndpoint` of a disabled one, and an
+   * outcome's `disable`) sets it to the log's last position in the same transaction, so no
+   * event can fall between; a write that enables clears it (see `enableEndpoint`).
    */
   updateEndpoint(endpoint: EndpointRecord): Promise<void>;
+  /**
+   * `updateEndpoint(endpoint)` with an enabled `endpoint`, and in the same transaction what the
+   * endpoint missed while disabled: the events after its `disabledAfterPosition` that its
+   * subscription (the one in `endpoint`; delivery/subscription.ts) matches. With
+   * `replayMissed` each is queued as `replay` queues (a new waiting delivery, previous seqs
+   * chained, lanes settled); otherwise they are only counted, and the position is cleared all
+   * the same. An endpoint enabled already missed nothing. `not_found` if gone.
+   */
+  enableEndpoint(
+    endpoint: EndpointRecord,
+    options: { replayMissed: boolean },
+  ): Promise<MissedEvents>;
   /** Deletes the endpoint with its deliveries and attempts; false when there was none. */
   deleteEndpoint(id: string): Promise<boolean>;
 
@@ -123,26 +174,42 @@ export interface DeliveryStore {
 
   /**
    * Up to `limit` lane heads due at `now` on enabled endpoints, oldest due first, each leased
-   * until `leaseUntil` so a second claim does not return it while it is in flight. Endpoints in
-   * `excludeEndpointIds` (those at their concurrency limit) are skipped.
+   * to `owner` until `leaseUntil` so a second claim does not return it while it is in flight.
+   * A head whose lease has expired is claimable by anyone (its owner is dead or stuck). Taking
+   * over another owner's lapsed lease counts that owner's attempt as made (it may have been
+   * sent, and its late outcome is logged under its own number): the claimed `attemptCount` is
+   * one more, so the two attempts never share a number. An owner claiming its own lapsed lease
+   * again (its attempt is still under way) counts nothing.
+   * Endpoints in `excludeEndpointIds` are skipped; `perEndpoint` caps each endpoint's share,
+   * and the heads it passes over go to the endpoints after them in due order.
    */
-  claimDue(
-    now: number,
-    limit: number,
-    leaseUntil: number,
-    excludeEndpointIds?: readonly string[],
-  ): Promise<DueDelivery[]>;
+  claimDue(now: number, claim: DueClaim): Promise<DueDelivery[]>;
   /**
    * Applies attempt outcomes (attempt rows, delivery states, lane promotion, endpoint state), all
-   * in one transaction. An outcome for a delivery deleted meanwhile is dropped; one for a
-   * delivery already delivered or failed adds only its attempt row, if that attempt is new.
+   * in one transaction. An outcome for a delivery deleted meanwhile is dropped. Every other one
+   * adds its attempt row if that attempt is new (it happened: it belongs in the log), and its
+   * endpoint share (what it says of the endpoint is true whoever asked).
+   *
+   * The delivery itself is decided by its lease's holder: the owner the delivery was last
+   * claimed by, as long as no other owner claimed it since (an expired lease alone takes
+   * nothing away). The holder's outcome ends the lease and applies `next`: a retry time, or
+   * the delivery settled and its lane moved on. An outcome of any other owner — its lease
+   * lapsed mid-attempt and the delivery was claimed again, or its lease was released — is late:
+   * - a retry or a failure changes nothing (the holder's attempt decides);
+   * - `delivered` settles the delivery (the receiver has it) and leaves the holder's lease in
+   *   place. While that lease is unexpired its attempt is still under way, so the lane's next
+   *   delivery is due only when the lease ends, or at once when the holder's outcome comes:
+   *   one attempt in flight per lane, and no new head while another owner's lease is live.
+   * An outcome for a delivery already delivered or failed changes nothing else, except that its
+   * holder's ends the lease (and frees the lane waiting on it, as above).
    */
   recordOutcomes(outcomes: readonly AttemptOutcome[], now: number): Promise<void>;
   /**
    * The dispatcher's turn: `recordOutcomes(outcomes, now)`, then — if `claim` is given —
-   * `claimDue(now, claim.limit, claim.leaseUntil, claim.excludeEndpointIds)`, in ONE
+   * `claimDue(now, claim)`, in ONE
    * transaction (one commit, and the hot pages of the outbox written once). Nothing of either
-   * is written if it throws.
+   * is written if it throws. Each outcome names its own owner (the lease rule of
+   * `recordOutcomes`), whether or not `claim` is given.
    */
   recordAndClaim(
     outcomes: readonly AttemptOutcome[],
@@ -151,8 +218,13 @@ export interface DeliveryStore {
   ): Promise<DueDelivery[]>;
   /** Earliest due time among lane heads of enabled endpoints, or null. */
   nextDueAt(): Promise<number | null>;
-  /** After a restart: in-flight leases of the dead process become due at once. */
-  releaseLeases(now: number): Promise<number>;
+  /**
+   * A node starting: the leases `owner` held in its previous life (it died or stopped with
+   * attempts in flight) end, and those heads are due at once. Leases of other owners are
+   * never touched: an unexpired one may belong to a live node; an expired one is claimable
+   * by anyone anyway.
+   */
+  releaseLeases(owner: string, now: number): Promise<number>;
 
   /**
    * A failed (or pending) delivery goes again: pending, due now if it heads its lane. A lower
@@ -162,8 +234,10 @@ export interface DeliveryStore {
   retryDelivery(id: string, now: number): Promise<DeliveryRecord | undefined>;
   /**
    * New deliveries (new ids, same event ids) of the events in [since, until] that the endpoint
-   * subscribes to; each lane then sends them in seq order. CallhookError `not_found` for an
-   * unknown endpoint, `validation_error` for since > until.
+   * subscribes to; each lane then sends them in seq order. Each one's `previousSeq` is the seq
+   * of the call's previous event the subscription matches: the previous replayed one, and for
+   * a call's first replayed event the last match before it in the log (0 if none). CallhookError
+   * `not_found` for an unknown endpoint, `validation_error` for since > until.
    */
   replay(endpointId: string, since: number, until: number, now: number): Promise<number>;
 }

@@ -9,6 +9,7 @@ const delivery = {
   eventType: 'call.user.invited' as const,
   callId: '5d0c2a9e-7f41-4b8e-a3c6-1e2f3a4b5c6d',
   seq: 7,
+  previousSeq: 4,
 };
 const body = JSON.stringify({
   eventType: 'call.user.invited',
@@ -27,6 +28,7 @@ describe('delivery headers: the wire headers of CONTRACT.md §4', () => {
       'callhook-attempt',
       'callhook-call-id',
       'callhook-event-type',
+      'callhook-previous-seq',
       'callhook-seq',
       'content-type',
       'webhook-id',
@@ -39,6 +41,7 @@ describe('delivery headers: the wire headers of CONTRACT.md §4', () => {
     assert.equal(headers['callhook-event-type'], 'call.user.invited');
     assert.equal(headers['callhook-call-id'], delivery.callId);
     assert.equal(headers['callhook-seq'], '7');
+    assert.equal(headers['callhook-previous-seq'], '4');
     assert.equal(headers['callhook-attempt'], '3');
     assert.match(headers['webhook-signature']!, /^v1,[A-Za-z0-9+/]+=*$/);
     assert.deepEqual(new StandardWebhook(secret).verify(body, headers), JSON.parse(body));

@@ -12,7 +12,7 @@ import { Dispatcher, type DispatcherOptions } from '../../src/delivery/dispatche
 import { TargetPolicy } from '../../src/delivery/target-policy.ts';
 import { WebhookSender } from '../../src/delivery/webhook-sender.ts';
 import type { CallState, EngineEvent } from '../../src/engine/call-state.ts';
-import { EventBus } from '../../src/service/event-bus.ts';
+import type { ChangeFeed } from '../../src/store/change-feed.ts';
 import type {
   AttemptRecord,
   DeliveryRecord,
@@ -27,10 +27,13 @@ export type DeliveryWithAttempts = DeliveryRecord & { attempts: AttemptRecord[] 
 
 export interface Harness {
   clock: ManualClock;
+  /** The node id of the harness's dispatchers: the owner of their leases. */
+  owner: string;
   /** The delivery half of `calls`. */
   store: DeliveryStore;
   calls: SqliteStore;
-  bus: EventBus;
+  /** The store's change feed (commits wake the dispatchers). */
+  changes: ChangeFeed;
   sender: WebhookSender;
   addEndpoint(url: string): Promise<{ id: string; secret: string }>;
   /** An endpoint and a verifying loopback receiver at its URL (closed by close(), first). */
@@ -54,20 +57,19 @@ export async function openHarness(): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'callhook-dispatcher-'));
   const calls = openSqliteStore({ path: join(dir, 'callhook.db') });
   const store = calls.deliveries;
-  const bus = new EventBus();
   const sender = new WebhookSender({
     version: 'test',
     policy: new TargetPolicy({ allowTargets: ['127.0.0.0/8'] }),
-    connectionsPerOrigin: 16,
   });
   const dispatchers: Dispatcher[] = [];
   const receivers: Receiver[] = [];
 
   const harness: Harness = {
     clock,
+    owner: `node_${randomUUID()}`,
     store,
     calls,
-    bus,
+    changes: calls.changes,
     sender,
     async addEndpoint(url) {
       const secret = generateSecret();
@@ -82,6 +84,7 @@ export async function openHarness(): Promise<Harness> {
         disabledReason: null,
         secrets: [{ secret, createdAt: now, expiresAt: null }],
         failingSince: null,
+        disabledAfterPosition: null,
         createdAt: now,
         updatedAt: now,
       };
@@ -109,16 +112,16 @@ export async function openHarness(): Promise<Harness> {
           result: made,
         };
       });
-      bus.publish(events);
       return events;
     },
     deliveries: (endpointId, status) => listAll(store, endpointId, status),
     dispatcher(options = {}) {
       const dispatcher = new Dispatcher({
         store,
+        owner: harness.owner,
         sender,
         clock,
-        bus,
+        changes: calls.changes,
         random: () => 0.5,
         onError: (error) => {
           throw error;

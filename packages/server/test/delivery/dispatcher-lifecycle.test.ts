@@ -11,16 +11,40 @@ describe('dispatcher: start, wake, timers and stop', { timeout: 30_000 }, () => 
   });
   afterEach(() => h.close());
 
-  it('start() takes back what a dead process had leased, and sends it at once', async () => {
+  it('start() takes back what this node leased in its previous life, and sends it at once', async () => {
     const { id, receiver } = await h.endpointWith();
     const events = [...(await h.emit(randomUUID(), 2)), ...(await h.emit(randomUUID(), 1))];
     const now = h.clock.now();
-    // A previous process claimed both lane heads for an hour, then died.
-    assert.equal((await h.store.claimDue(now, 10, now + 3_600_000)).length, 2);
+    // This node's previous process claimed both lane heads for an hour, then died.
+    const claim = { owner: h.owner, limit: 10, leaseUntil: now + 3_600_000 };
+    assert.equal((await h.store.claimDue(now, claim)).length, 2);
     const dispatcher = h.dispatcher();
     await dispatcher.start();
     await dispatcher.idle();
     await assertDeliveredInOrder(h.store, id, receiver, events);
+  });
+
+  it("start() leaves another node's unexpired leases alone", async () => {
+    const { receiver } = await h.endpointWith();
+    await h.emit(randomUUID(), 1);
+    await h.emit(randomUUID(), 1);
+    const now = h.clock.now();
+    const other = { owner: 'node_other', limit: 1, leaseUntil: now + 60_000 };
+    const [theirs] = await h.store.claimDue(now, other);
+    const dispatcher = h.dispatcher();
+    await dispatcher.start();
+    // (idle() would wait forever: the other node's head is due, and held.)
+    await receiver.waitFor(() => receiver.requests.length === 1);
+    await receiver.waitFor(() => {
+      const { inFlight, unwritten } = dispatcher.stats();
+      return inFlight === 0 && unwritten === 0;
+    });
+    assert.equal(receiver.requests.length, 1, 'only the head no one held');
+    assert.notEqual(receiver.requests[0]?.callId, theirs?.callId);
+    // Its lease expired (the other node died): this node takes it over.
+    h.clock.advance(60_000);
+    await receiver.waitFor(() => receiver.requests.length === 2);
+    assert.equal(receiver.requests[1]?.callId, theirs?.callId);
   });
 
   it('a commit on the event bus wakes it', async () => {
@@ -88,6 +112,9 @@ describe('dispatcher: start, wake, timers and stop', { timeout: 30_000 }, () => 
     assert.equal(delivery?.attemptCount, 0);
     // Leased: not claimed again until the lease runs out or a restart releases it.
     const now = h.clock.now();
-    assert.deepEqual(await h.store.claimDue(now, 10, now + 1), []);
+    assert.deepEqual(
+      await h.store.claimDue(now, { owner: 'node_b', limit: 10, leaseUntil: now + 1 }),
+      [],
+    );
   });
 });

@@ -7,6 +7,7 @@ import type { DeliveryStore } from '../../src/store/delivery-port.ts';
 
 const base = {
   store: {} as DeliveryStore, // not used by the settings
+  owner: 'node_test',
   clock: new ManualClock(),
   sender: { send: async () => ({ ok: true, statusCode: 200, latencyMs: 0, responseBody: '' }) },
 };
@@ -17,7 +18,7 @@ describe('dispatcher options: contract defaults, nonsense refused', () => {
     assert.equal(config.attemptTimeoutMs, 15_000);
     assert.equal(config.leaseMs, 45_000);
     assert.equal(config.disableAfterMs, 5 * 24 * 60 * 60 * 1000);
-    assert.equal(config.maxInFlight, 256);
+    assert.equal(config.claimLimit, 256);
     assert.equal(config.maxPerEndpoint, 16);
     assert.equal(config.schedule, DEFAULT_RETRY_SCHEDULE_MS);
   });
@@ -32,8 +33,13 @@ describe('dispatcher options: contract defaults, nonsense refused', () => {
 
   it('limits are positive integers', () => {
     for (const bad of [0, -1, 1.5, Number.NaN]) {
-      assert.throws(() => dispatcherConfig({ ...base, maxInFlight: bad }), /maxInFlight/);
+      assert.throws(() => dispatcherConfig({ ...base, claimLimit: bad }), /claimLimit/);
       assert.throws(() => dispatcherConfig({ ...base, maxPerEndpoint: bad }), /maxPerEndpoint/);
     }
+  });
+
+  it('a lease needs an owner: the node id', () => {
+    assert.throws(() => dispatcherConfig({ ...base, owner: '' }), /owner/);
+    assert.equal(dispatcherConfig(base).owner, 'node_test');
   });
 });

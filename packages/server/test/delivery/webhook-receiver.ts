@@ -10,6 +10,8 @@ export interface ReceivedRequest {
   eventId: string;
   callId: string;
   seq: number;
+  /** callhook-previous-seq. */
+  previousSeq: number;
   attempt: number;
   eventType: string;
   timestamp: number;
@@ -71,6 +73,7 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       eventId,
       callId: header('callhook-call-id'),
       seq: Number(header('callhook-seq')),
+      previousSeq: Number(header('callhook-previous-seq')),
       attempt: Number(header('callhook-attempt')),
       eventType: header('callhook-event-type'),
       timestamp: Number(header('webhook-timestamp')),

@@ -19,7 +19,11 @@ after(() => t.close());
 
 async function dueFor(endpointId: string): Promise<number> {
   const now = t.clock.now();
-  const due = await t.store.deliveries.claimDue(now, 100, now + 1);
+  const due = await t.store.deliveries.claimDue(now, {
+    owner: 'node_test',
+    limit: 100,
+    leaseUntil: now + 1,
+  });
   t.clock.advance(1); // let the lease lapse so the next look sees the same rows
   return due.filter((d) => d.endpointId === endpointId).length;
 }

@@ -23,7 +23,11 @@ after(() => t.close());
 /** The secrets a delivery to `endpointId` would be signed with now (claims with a 1 ms lease). */
 async function signingSecrets(endpointId: string): Promise<string[]> {
   const now = t.clock.now();
-  const due = await t.store.deliveries.claimDue(now, 100, now + 1);
+  const due = await t.store.deliveries.claimDue(now, {
+    owner: 'node_test',
+    limit: 100,
+    leaseUntil: now + 1,
+  });
   const mine = due.find((d) => d.endpointId === endpointId);
   assert.ok(mine, `no delivery due for ${endpointId}`);
   t.clock.advance(1); // the lease ends, so the next look finds it again

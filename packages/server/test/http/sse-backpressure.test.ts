@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import type { FastifyBaseLogger } from 'fastify';
 import { ManualClock } from '../../src/clock.ts';
 import { EventStreamSession, STREAM_PAGE_SIZE } from '../../src/http/event-stream-session.ts';
-import { EventBus } from '../../src/service/event-bus.ts';
+import { InProcessChangeFeed } from '../../src/store/in-process-change-feed.ts';
 import type { CallStore, EventQuery } from '../../src/store/port.ts';
 import { eventually } from './support/sse-client.ts';
 import { createCall, startTestApp } from './support/test-app.ts';
@@ -69,7 +69,7 @@ test('a stream waits for drain before reading the next page of the log', async (
   const session = new EventStreamSession({
     response: response as unknown as ServerResponse,
     store,
-    bus: new EventBus(),
+    changes: new InProcessChangeFeed(),
     clock: new ManualClock(),
     log,
     after: 0,
@@ -109,7 +109,7 @@ test('closing a stream that waits for drain ends it quietly', async (ctx) => {
   const session = new EventStreamSession({
     response: response as unknown as ServerResponse,
     store: t.store,
-    bus: t.service.bus,
+    changes: t.store.changes,
     clock: t.clock,
     log: { error: (e: unknown) => errors.push(e) } as unknown as FastifyBaseLogger,
     after: 0,

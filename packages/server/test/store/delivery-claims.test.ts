@@ -6,6 +6,7 @@ import {
   endpoint,
   LEASE_MS,
   lane,
+  OWNER,
   outcome,
   SECRET,
   startCall,
@@ -54,12 +55,19 @@ test('claims take the oldest due first, up to the limit', async (t) => {
   const calls = [];
   for (const at of [T0 + 30, T0 + 10, T0 + 20]) calls.push(await startCall(store, { at }));
 
-  const two = await store.deliveries.claimDue(T0 + 100, 2, T0 + 1000);
+  const two = await store.deliveries.claimDue(T0 + 100, {
+    owner: OWNER,
+    limit: 2,
+    leaseUntil: T0 + 1000,
+  });
   assert.deepEqual(
     two.map((d) => d.callId),
     [calls[1]!.callId, calls[2]!.callId],
   );
-  assert.deepEqual(await store.deliveries.claimDue(T0 + 25, 5, T0 + 1000), []);
+  assert.deepEqual(
+    await store.deliveries.claimDue(T0 + 25, { owner: OWNER, limit: 5, leaseUntil: T0 + 1000 }),
+    [],
+  );
 });
 
 test('a claim carries the url, the live secrets newest first, and the body exactly as stored', async (t) => {
@@ -139,8 +147,15 @@ test('nextDueAt is the earliest head due, or null when nothing is pending', asyn
   assert.equal(await store.deliveries.nextDueAt(), null);
 });
 
-test('claimDue refuses a limit below 1 and a lease that ends before now', async (t) => {
+test('claimDue refuses a limit below 1, a lease that ends before now, and no owner', async (t) => {
   const { store } = tempStore(t);
-  await assert.rejects(store.deliveries.claimDue(T0, 0, T0 + 1), RangeError);
-  await assert.rejects(store.deliveries.claimDue(T0, 10, T0), RangeError);
+  const ok = { owner: OWNER, limit: 10, leaseUntil: T0 + 1 };
+  await assert.rejects(store.deliveries.claimDue(T0, { ...ok, limit: 0 }), RangeError);
+  await assert.rejects(store.deliveries.claimDue(T0, { ...ok, leaseUntil: T0 }), RangeError);
+  await assert.rejects(store.deliveries.claimDue(T0, { ...ok, owner: '' }), RangeError);
+  await assert.rejects(
+    store.deliveries.claimDue(T0, { ...ok, perEndpoint: { limit: 0 } }),
+    RangeError,
+  );
+  await assert.rejects(store.deliveries.releaseLeases('', T0), RangeError);
 });

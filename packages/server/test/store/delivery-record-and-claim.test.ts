@@ -7,6 +7,7 @@ import {
   LEASE_MS,
   lane,
   laneRows,
+  OWNER,
   outcome,
   startCall,
   T0,
@@ -26,11 +27,7 @@ test('the outcome moves the lane on and the claim of the same call takes its nex
   const next = await store.deliveries.recordAndClaim(
     [outcome(head!, 'delivered', T0 + 1)],
     T0 + 2,
-    {
-      limit: 10,
-      leaseUntil: T0 + 2 + LEASE_MS,
-      excludeEndpointIds: [],
-    },
+    { owner: OWNER, limit: 10, leaseUntil: T0 + 2 + LEASE_MS },
   );
 
   assert.deepEqual(
@@ -77,7 +74,7 @@ test('an endpoint at its limit is not claimed from, but its outcomes are written
   const claimed = await store.deliveries.recordAndClaim(
     [outcome(head!, 'delivered', T0 + 1)],
     T0 + 2,
-    { limit: 10, leaseUntil: T0 + 2 + LEASE_MS, excludeEndpointIds: ['ep_a'] },
+    { owner: OWNER, limit: 10, leaseUntil: T0 + 2 + LEASE_MS, excludeEndpointIds: ['ep_a'] },
   );
 
   assert.deepEqual(claimed, []);
@@ -92,9 +89,9 @@ test('a bad claim is refused before anything is written', async (t) => {
 
   await assert.rejects(
     store.deliveries.recordAndClaim([outcome(head!, 'delivered', T0 + 1)], T0 + 2, {
+      owner: OWNER,
       limit: 0,
       leaseUntil: T0 + 3,
-      excludeEndpointIds: [],
     }),
     RangeError,
   );

@@ -1,9 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { claim, digits, endpoint, lane, startCall, T0 } from './fixtures/delivery-fixture.ts';
+import {
+  claim,
+  digits,
+  endpoint,
+  lane,
+  OWNER,
+  startCall,
+  T0,
+} from './fixtures/delivery-fixture.ts';
 import { tempStore } from './fixtures/temp-store.ts';
 
-test("after a crash, releaseLeases makes the dead process's claims due at once, in order", async (t) => {
+test("after a crash, releaseLeases(owner) makes the dead process's claims due at once, in order", async (t) => {
   const { store, reopen } = tempStore(t);
   await store.deliveries.createEndpoint(endpoint('ep_a'));
   const a = await startCall(store, { at: T0 });
@@ -11,7 +19,11 @@ test("after a crash, releaseLeases makes the dead process's claims due at once, 
   const c = await startCall(store, { at: T0 + 2 });
   await digits(store, a.callId, '1', T0 + 3);
   // Two heads claimed with a long lease, then the process "dies" with them in flight.
-  const inFlight = await store.deliveries.claimDue(T0 + 2, 2, T0 + 3_600_000);
+  const inFlight = await store.deliveries.claimDue(T0 + 2, {
+    owner: OWNER,
+    limit: 2,
+    leaseUntil: T0 + 3_600_000,
+  });
   assert.deepEqual(
     inFlight.map((d) => d.callId),
     [a.callId, b.callId],
@@ -21,12 +33,16 @@ test("after a crash, releaseLeases makes the dead process's claims due at once, 
   const restarted = reopen();
   const now = T0 + 1_000;
   // Still leased after the reopen: only the third call's head is claimable.
-  const third = await restarted.deliveries.claimDue(now, 10, now + 10);
+  const third = await restarted.deliveries.claimDue(now, {
+    owner: OWNER,
+    limit: 10,
+    leaseUntil: now + 10,
+  });
   assert.deepEqual(
     third.map((d) => d.callId),
     [c.callId],
   );
-  assert.equal(await restarted.deliveries.releaseLeases(now), 3);
+  assert.equal(await restarted.deliveries.releaseLeases(OWNER, now), 3);
 
   const again = await claim(restarted, now);
   assert.deepEqual(
@@ -48,6 +64,6 @@ test('releaseLeases with nothing leased changes nothing', async (t) => {
   const { store } = tempStore(t);
   await store.deliveries.createEndpoint(endpoint('ep_a'));
   const call = await startCall(store);
-  assert.equal(await store.deliveries.releaseLeases(T0 + 5), 0);
+  assert.equal(await store.deliveries.releaseLeases(OWNER, T0 + 5), 0);
   assert.deepEqual(lane(store, 'ep_a', call.callId), [[1, T0]]);
 });

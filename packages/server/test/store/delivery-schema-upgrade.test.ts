@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openSqliteStore } from '../../src/store/sqlite/index.ts';
-import { MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
 import { endpoint, T0 } from './fixtures/delivery-fixture.ts';
 import { createCall } from './fixtures/fabricated-calls.ts';
 import { tempDir } from './fixtures/temp-store.ts';
 
-test('a database of schema 1 with events opens as schema 2, and its events can be replayed', async (t) => {
+test('a database of schema 1 with events opens at the latest schema, and its events can be replayed', async (t) => {
   const path = join(tempDir(t), 'callhook.db');
   // What a callhook of schema 1 left behind: the calls and events tables with one call.
   const old = new Database(path);
@@ -35,11 +35,15 @@ test('a database of schema 1 with events opens as schema 2, and its events can b
 
   const store = openSqliteStore({ path });
   t.after(() => store.closeSync());
-  assert.deepEqual(store.migration, { from: 1, to: 2 });
+  assert.deepEqual(store.migration, { from: 1, to: LATEST_SCHEMA_VERSION });
   assert.deepEqual(await store.getCall(state.callId), state);
 
   await store.deliveries.createEndpoint(endpoint('ep_a', { createdAt: T0 + 10 }));
   assert.equal(await store.deliveries.replay('ep_a', T0, T0 + 10, T0 + 10), 1);
-  const [due] = await store.deliveries.claimDue(T0 + 10, 10, T0 + 20);
+  const [due] = await store.deliveries.claimDue(T0 + 10, {
+    owner: 'node_a',
+    limit: 10,
+    leaseUntil: T0 + 20,
+  });
   assert.deepEqual([due?.eventId, due?.body], [event.id, JSON.stringify(event.payload)]);
 });

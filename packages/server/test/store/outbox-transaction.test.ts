@@ -94,11 +94,16 @@ test('a new event heads its lane at once when the lane has nothing pending', asy
   const { store } = tempStore(t);
   await store.deliveries.createEndpoint(endpoint('ep_a'));
   const call = await startCall(store, { at: T0 });
-  const [head] = await store.deliveries.claimDue(T0, 10, T0 + 1000);
+  const [head] = await store.deliveries.claimDue(T0, {
+    owner: 'node_a',
+    limit: 10,
+    leaseUntil: T0 + 1000,
+  });
   assert.ok(head);
   await store.deliveries.recordOutcomes(
     [
       {
+        owner: 'node_a',
         attempt: {
           deliveryId: head.id,
           attempt: 1,

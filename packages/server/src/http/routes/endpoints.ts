@@ -1,14 +1,19 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { EndpointService } from '../../service/endpoint-service.ts';
+import type { MissedEvents } from '../../store/delivery-port.ts';
 import { errorResponses } from '../schemas/common.ts';
 import {
   createEndpointBodySchema,
+  enableEndpointBodySchema,
+  endpointEnabledSchema,
   endpointPageSchema,
   endpointParamsSchema,
+  endpointUpdatedSchema,
   endpointViewSchema,
   endpointWithSecretSchema,
   listEndpointsQuerySchema,
+  type missedEventsSchema,
   updateEndpointBodySchema,
 } from '../schemas/endpoints.ts';
 
@@ -74,10 +79,13 @@ export const endpointRoutes: FastifyPluginAsyncZod<EndpointRouteDeps> = async (
         tags,
         params: endpointParamsSchema,
         body: updateEndpointBodySchema,
-        response: { 200: endpointViewSchema, ...errorResponses },
+        response: { 200: endpointUpdatedSchema, ...errorResponses },
       },
     },
-    async (request) => endpoints.update(request.params.id, request.body),
+    async (request) => {
+      const { missed, ...endpoint } = await endpoints.update(request.params.id, request.body);
+      return missed ? { ...endpoint, missed: missedAnswer(endpoint.id, missed) } : endpoint;
+    },
   );
 
   app.delete(
@@ -113,12 +121,34 @@ export const endpointRoutes: FastifyPluginAsyncZod<EndpointRouteDeps> = async (
     '/v1/endpoints/:id/enable',
     {
       schema: {
-        summary: 'Enable a disabled endpoint; its waiting deliveries go out again',
+        summary:
+          'Enable a disabled endpoint; its waiting deliveries go out again, and the events it ' +
+          'missed while disabled are counted, or queued with {"replayMissed": true}',
         tags,
         params: endpointParamsSchema,
-        response: { 200: endpointViewSchema, ...errorResponses },
+        body: enableEndpointBodySchema,
+        response: { 200: endpointEnabledSchema, ...errorResponses },
       },
     },
-    async (request) => endpoints.enable(request.params.id),
+    async (request) => {
+      const { missed, ...endpoint } = await endpoints.enable(request.params.id, request.body ?? {});
+      return { ...endpoint, missed: missedAnswer(endpoint.id, missed) };
+    },
   );
 };
+
+/** The missed events as the API tells them: counts, and how to queue what is left. */
+function missedAnswer(
+  endpointId: string,
+  missed: MissedEvents,
+): z.infer<typeof missedEventsSchema> {
+  const { events, replayed, firstAt: since, lastAt: until } = missed;
+  const left = events > replayed && since !== null && until !== null;
+  return {
+    events,
+    replayed,
+    replay: left
+      ? { method: 'POST', path: `/v1/endpoints/${endpointId}/replay`, body: { since, until } }
+      : null,
+  };
+}

@@ -1,18 +1,20 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Clock } from '../../clock.ts';
+import type { ChangeFeed } from '../../store/change-feed.ts';
 import { EventStreamSession } from '../event-stream-session.ts';
 import { eventStreamHeadersSchema, eventStreamQuerySchema } from '../schemas/events.ts';
 import type { RouteDeps } from './route-deps.ts';
 
 export interface EventStreamDeps extends RouteDeps {
+  changes: ChangeFeed;
   clock: Clock;
   heartbeatMs: number;
 }
 
 /** The event log as Server-Sent Events, resumable with `Last-Event-ID`. */
 export const eventStreamRoutes: FastifyPluginAsyncZod<EventStreamDeps> = async (app, deps) => {
-  const { store, service, clock, heartbeatMs } = deps;
+  const { store, changes, clock, heartbeatMs } = deps;
   const open = new Set<EventStreamSession>();
 
   // preClose, not onClose: the HTTP server waits for open connections before onClose
@@ -49,7 +51,7 @@ export const eventStreamRoutes: FastifyPluginAsyncZod<EventStreamDeps> = async (
       const session = new EventStreamSession({
         response: reply.raw,
         store,
-        bus: service.bus,
+        changes,
         clock,
         log: request.log,
         after,

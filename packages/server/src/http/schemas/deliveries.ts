@@ -40,6 +40,12 @@ export const deliveryViewSchema = z
     eventId: z.string().regex(UUID_PATTERN).describe("the event's UUID (webhook-id)"),
     callId: callIdSchema,
     seq: z.int().positive(),
+    previousSeq: z
+      .int()
+      .nonnegative()
+      .describe(
+        'seq of the previous event of this call sent to this endpoint, 0 when none (callhook-previous-seq)',
+      ),
     eventType: callEventTypeSchema,
     status: z.enum(['pending', 'delivered', 'failed']),
     attemptCount: z.int().nonnegative(),

@@ -7,6 +7,7 @@ import {
 import { z } from 'zod';
 import {
   createEndpointInputSchema,
+  enableEndpointInputSchema,
   updateEndpointInputSchema,
 } from '../../service/endpoint-input.ts';
 import { pageLimitSchema } from './common.ts';
@@ -35,6 +36,8 @@ export const pageCursorSchema = z
 
 export const createEndpointBodySchema = createEndpointInputSchema;
 export const updateEndpointBodySchema = updateEndpointInputSchema;
+/** No body at all (fastify reads it as null) is `{}`. */
+export const enableEndpointBodySchema = enableEndpointInputSchema.nullish();
 
 export const listEndpointsQuerySchema = z.strictObject({
   limit: pageLimitSchema,
@@ -91,3 +94,47 @@ export const endpointPageSchema = z.object({
   endpoints: z.array(endpointViewSchema).describe('newest first'),
   nextCursor: z.string().nullable().describe('pass as `cursor` for the next page; null at the end'),
 });
+
+export const missedEventsSchema = z
+  .object({
+    events: z
+      .int()
+      .nonnegative()
+      .describe(
+        'events logged while it was disabled that its subscription matches: none was queued for it then',
+      ),
+    replayed: z
+      .int()
+      .nonnegative()
+      .describe('how many of them were queued now: all with replayMissed: true, else 0'),
+    replay: z
+      .object({
+        method: z.literal('POST'),
+        path: z.string().describe('/v1/endpoints/{id}/replay'),
+        body: z.object({
+          since: epochMillisSchema.describe('when the first missed event occurred'),
+          until: epochMillisSchema.describe('when the last missed event occurred'),
+        }),
+      })
+      .nullable()
+      .describe(
+        'the request that queues the missed events not replayed (a replay window covering them; ' +
+          'events of its first and last millisecond that were sent already may come again); ' +
+          'null when none is left',
+      ),
+  })
+  .describe('What the endpoint missed while it was disabled');
+
+export const endpointEnabledSchema = endpointViewSchema
+  .extend({ missed: missedEventsSchema })
+  .describe(
+    'The endpoint, enabled, with what it missed while disabled (nothing if it was enabled)',
+  );
+
+export const endpointUpdatedSchema = endpointViewSchema
+  .extend({
+    missed: missedEventsSchema
+      .optional()
+      .describe('present when the patch had enabled: true (as POST …/enable answers)'),
+  })
+  .describe('The endpoint as changed');

@@ -26,6 +26,7 @@ export interface EndpointRow {
   disabled_reason: string | null;
   secrets_json: string;
   failing_since: number | null;
+  disabled_after_position: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -37,6 +38,7 @@ export interface DeliveryRow {
   event_position: number;
   call_id: string;
   seq: number;
+  previous_seq: number;
   event_type: string;
   status: string;
   attempt_count: number;
@@ -80,6 +82,15 @@ export interface ReplayEventRow {
   occurred_at: number;
 }
 
+/** An earlier event of a call, as replay looks back through it for the previous match. */
+export interface CallEventRow {
+  seq: number;
+  type: string;
+  stream_id: string | null;
+  thread_id: string | null;
+}
+
+/** `disabledAfterPosition` is not written from the record: the statements set it (delivery-sql.ts). */
 export function endpointParams(endpoint: EndpointRecord) {
   return {
     id: endpoint.id,
@@ -109,6 +120,7 @@ export function endpointOf(row: EndpointRow): EndpointRecord {
     disabledReason: row.disabled_reason as EndpointDisabledReason | null,
     secrets: JSON.parse(row.secrets_json) as EndpointSecret[],
     failingSince: row.failing_since,
+    disabledAfterPosition: row.enabled === 1 ? null : row.disabled_after_position,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -130,6 +142,7 @@ export function deliveryOf(row: DeliveryRow): DeliveryRecord {
     eventPosition: row.event_position,
     callId: row.call_id,
     seq: row.seq,
+    previousSeq: row.previous_seq,
     eventType: row.event_type as CallEventType,
     status: row.status as DeliveryStatus,
     attemptCount: row.attempt_count,

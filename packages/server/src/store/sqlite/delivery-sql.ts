@@ -1,5 +1,5 @@
 // Every SQL statement of the delivery half of the SQLite adapter: endpoints, the outbox of
-// deliveries, their lanes, attempts. The schema is migration 2 in migrations.ts; statements
+// deliveries, their lanes, attempts. The schema is migrations 2 and 3 (migrations.ts); statements
 // are prepared once at open (delivery-statements.ts); named parameters (@name) only.
 //
 // Lanes: the pending deliveries of one (endpoint, call). The head has a next_attempt_at, the
@@ -9,12 +9,21 @@
 // ── endpoints ────────────────────────────────────────────────────────────────────────────
 
 const ENDPOINT_COLUMNS = `id, url, description, event_types, filter_stream_id, filter_thread_id,
-  enabled, disabled_reason, secrets_json, failing_since, created_at, updated_at`;
+  enabled, disabled_reason, secrets_json, failing_since, disabled_after_position, created_at,
+  updated_at`;
 
+/**
+ * The log's last position, read in the writing transaction: an endpoint disabled now misses
+ * exactly the events after it (the outbox queues nothing for it from the next one on).
+ */
+const LOG_END = '(SELECT COALESCE(MAX(position), 0) FROM events)';
+
+/** An endpoint created disabled misses what comes after its creation. */
 export const INSERT_ENDPOINT = `
   INSERT INTO endpoints (${ENDPOINT_COLUMNS})
   VALUES (@id, @url, @description, @eventTypes, @filterStreamId, @filterThreadId,
-    @enabled, @disabledReason, @secretsJson, @failingSince, @createdAt, @updatedAt)`;
+    @enabled, @disabledReason, @secretsJson, @failingSince,
+    CASE WHEN @enabled = 1 THEN NULL ELSE ${LOG_END} END, @createdAt, @updatedAt)`;
 
 export const SELECT_ENDPOINT = `SELECT ${ENDPOINT_COLUMNS} FROM endpoints WHERE id = @id`;
 
@@ -25,13 +34,21 @@ export const SELECT_ENDPOINT_PAGE = `
   ORDER BY created_at DESC, id DESC
   LIMIT @limit`;
 
-/** The whole record but its id and creation time. */
+/**
+ * The whole record but its id and creation time. disabled_after_position is the store's: set
+ * when enabled goes 1 → 0, kept while disabled, cleared on enable (SET reads the old row).
+ */
 export const UPDATE_ENDPOINT = `
   UPDATE endpoints SET
     url = @url, description = @description, event_types = @eventTypes,
     filter_stream_id = @filterStreamId, filter_thread_id = @filterThreadId,
     enabled = @enabled, disabled_reason = @disabledReason, secrets_json = @secretsJson,
-    failing_since = @failingSince, updated_at = @updatedAt
+    failing_since = @failingSince,
+    disabled_after_position = CASE
+      WHEN @enabled = 1 THEN NULL
+      WHEN enabled = 1 THEN ${LOG_END}
+      ELSE disabled_after_position END,
+    updated_at = @updatedAt
   WHERE id = @id`;
 
 /** Deliveries and their attempts go with it (ON DELETE CASCADE). */
@@ -44,38 +61,53 @@ export const SELECT_ENABLED_ENDPOINT_FILTERS = `
 
 export const SELECT_ENDPOINT_ENABLED = 'SELECT enabled FROM endpoints WHERE id = @id';
 
-/** The endpoint's share of an attempt outcome: its failure run, and maybe a disable. */
+/**
+ * The endpoint's share of an attempt outcome: its failure run, and maybe a disable (410, or
+ * failing too long), which records the log's end like any disable (SET reads the old row).
+ */
 export const APPLY_ENDPOINT_OUTCOME = `
   UPDATE endpoints SET
     failing_since = @failingSince,
     enabled = CASE WHEN @disable IS NULL THEN enabled ELSE 0 END,
     disabled_reason = COALESCE(@disable, disabled_reason),
+    disabled_after_position = CASE
+      WHEN @disable IS NOT NULL AND enabled = 1 THEN ${LOG_END}
+      ELSE disabled_after_position END,
     updated_at = @now
   WHERE id = @id`;
 
 // ── the outbox ───────────────────────────────────────────────────────────────────────────
 
-const DELIVERY_COLUMNS = `id, endpoint_id, event_id, event_position, call_id, seq, event_type,
-  status, attempt_count, next_attempt_at, leased_until, created_at, updated_at`;
+const DELIVERY_COLUMNS = `id, endpoint_id, event_id, event_position, call_id, seq,
+  previous_seq, event_type, status, attempt_count, next_attempt_at, leased_until, created_at,
+  updated_at`;
 
 /**
  * A new event's delivery: it heads its lane (due @now) when the lane has nothing pending,
- * else it waits. A new event has the highest seq of its call, so waiting is its right place.
+ * else it waits. A new event has the highest seq of its call, so waiting is its right place,
+ * and its previous seq is the highest of its lane so far (what this endpoint was sent last).
  */
 export const INSERT_OUTBOX_DELIVERY = `
   INSERT INTO deliveries (${DELIVERY_COLUMNS})
-  VALUES (@id, @endpointId, @eventId, @eventPosition, @callId, @seq, @eventType, 'pending', 0,
+  VALUES (@id, @endpointId, @eventId, @eventPosition, @callId, @seq,
+    COALESCE((
+      SELECT MAX(seq) FROM deliveries WHERE endpoint_id = @endpointId AND call_id = @callId
+    ), 0),
+    @eventType, 'pending', 0,
     CASE WHEN EXISTS (
       SELECT 1 FROM deliveries
       WHERE endpoint_id = @endpointId AND call_id = @callId AND status = 'pending'
     ) THEN NULL ELSE @now END,
     NULL, @now, @now)`;
 
-/** A replayed event's delivery, waiting; the lane is settled after the whole replay. */
+/**
+ * A replayed event's delivery, waiting; the lane is settled after the whole replay. Its
+ * @previousSeq is the replay's (retry-and-replay.ts).
+ */
 export const INSERT_WAITING_DELIVERY = `
   INSERT INTO deliveries (${DELIVERY_COLUMNS})
-  VALUES (@id, @endpointId, @eventId, @eventPosition, @callId, @seq, @eventType, 'pending', 0,
-    NULL, NULL, @now, @now)`;
+  VALUES (@id, @endpointId, @eventId, @eventPosition, @callId, @seq, @previousSeq, @eventType,
+    'pending', 0, NULL, NULL, @now, @now)`;
 
 /**
  * Events to replay up to @until, in (occurred_at, position) order — the order of
@@ -93,6 +125,29 @@ export const SELECT_EVENTS_TO_REPLAY = `
     AND (occurred_at > @afterAt OR position > @afterPosition)
   ORDER BY occurred_at, position
   LIMIT @limit`;
+
+/** The events after log position @afterPosition, in log order, a page of @limit. */
+export const SELECT_EVENTS_AFTER = `
+  SELECT position, id, call_id, seq, type,
+    json_extract(payload_json, '$.streamId') AS stream_id,
+    json_extract(payload_json, '$.threadId') AS thread_id,
+    occurred_at
+  FROM events
+  WHERE position > @afterPosition
+  ORDER BY position
+  LIMIT @limit`;
+
+/**
+ * The events of call @callId before seq @beforeSeq, newest first (the UNIQUE (call_id, seq)
+ * index): replay finds in them the previous event an endpoint subscribes to.
+ */
+export const SELECT_CALL_EVENTS_BEFORE = `
+  SELECT seq, type,
+    json_extract(payload_json, '$.streamId') AS stream_id,
+    json_extract(payload_json, '$.threadId') AS thread_id
+  FROM events
+  WHERE call_id = @callId AND seq < @beforeSeq
+  ORDER BY seq DESC`;
 
 // ── lanes ────────────────────────────────────────────────────────────────────────────────
 
@@ -113,11 +168,13 @@ export const SELECT_LANE_FIRST = `
 
 /**
  * The lane rule's common case in one statement: a lane without a head (its head was just
- * delivered or given up) gets its lowest pending seq as head, due @now. Changes nothing when
- * the lane has a head or nothing pending; the caller then applies the whole rule.
+ * delivered or given up) gets its lowest pending seq as head, due @at — @now, or the end of
+ * a lease still live on the delivered one (a late outcome settled it while its holder's attempt
+ * is under way). Changes nothing when the lane has a head or nothing pending; the caller then
+ * applies the whole rule.
  */
 export const PROMOTE_LANE_FIRST = `
-  UPDATE deliveries SET next_attempt_at = @now, updated_at = @now
+  UPDATE deliveries SET next_attempt_at = @at, updated_at = @now
   WHERE id = (
       SELECT id FROM deliveries
       WHERE endpoint_id = @endpointId AND call_id = @callId AND status = 'pending'
@@ -159,11 +216,13 @@ export const RESUME_ENDPOINT_LANES = `
 // ── claiming and outcomes ────────────────────────────────────────────────────────────────
 
 /**
- * Due, unleased lane heads of enabled endpoints not in @exclude (a JSON array), oldest due
- * first. CROSS JOIN keeps deliveries_due as the outer loop, so the scan stops at @limit.
+ * Due lane heads of enabled endpoints not in @exclude (a JSON array), oldest due first, that
+ * no one holds: never leased, or the lease (of any owner) has expired. CROSS JOIN keeps
+ * deliveries_due as the outer loop, so the scan stops at @limit.
  */
 export const SELECT_DUE = `
-  SELECT d.id, d.endpoint_id, d.event_id, d.event_position, d.call_id, d.seq, d.event_type,
+  SELECT d.id, d.endpoint_id, d.event_id, d.event_position, d.call_id, d.seq, d.previous_seq,
+    d.event_type,
     d.status, d.attempt_count, d.next_attempt_at, d.leased_until, d.created_at, d.updated_at,
     e.url, e.secrets_json, ev.payload_json
   FROM deliveries AS d
@@ -176,7 +235,17 @@ export const SELECT_DUE = `
   ORDER BY d.next_attempt_at
   LIMIT @limit`;
 
-export const LEASE_DELIVERY = 'UPDATE deliveries SET leased_until = @leaseUntil WHERE id = @id';
+/**
+ * The claim's lease: held by @owner until @leaseUntil. A lease still naming another owner ran
+ * out with no outcome written: that owner's attempt counts as made (it may have been sent, and
+ * its late outcome is logged under its number), so this claim's attempt comes after it.
+ */
+export const LEASE_DELIVERY = `
+  UPDATE deliveries SET
+    attempt_count = attempt_count + (leased_by IS NOT NULL AND leased_by <> @owner),
+    leased_until = @leaseUntil, leased_by = @owner
+  WHERE id = @id
+  RETURNING attempt_count`;
 
 /** Earliest due time of a head of an enabled endpoint (in flight or not). */
 export const SELECT_NEXT_DUE = `
@@ -188,13 +257,16 @@ export const SELECT_NEXT_DUE = `
   LIMIT 1`;
 
 /**
- * After a restart nothing is in flight: leases end, and leased heads are due at once
- * (MIN keeps their order). Leased rows are heads, so the partial index finds them all.
+ * A node (re)starting has nothing in flight: the leases @owner holds end, and those heads are
+ * due at once (MIN keeps their order). Another owner's lease is never touched: it may be a
+ * live node's. Leased rows are heads, so the partial index finds them all.
  */
 export const RELEASE_LEASES = `
   UPDATE deliveries SET
-    leased_until = NULL, next_attempt_at = MIN(next_attempt_at, @now), updated_at = @now
-  WHERE status = 'pending' AND next_attempt_at IS NOT NULL AND leased_until IS NOT NULL`;
+    leased_until = NULL, leased_by = NULL, next_attempt_at = MIN(next_attempt_at, @now),
+    updated_at = @now
+  WHERE status = 'pending' AND next_attempt_at IS NOT NULL AND leased_until IS NOT NULL
+    AND leased_by = @owner`;
 
 /** A second outcome for the same attempt (a lease that ran out twice) keeps the first. */
 export const INSERT_ATTEMPT = `
@@ -203,8 +275,13 @@ export const INSERT_ATTEMPT = `
   VALUES (@deliveryId, @attempt, @startedAt, @statusCode, @latencyMs, @error, @responseBody)
   ON CONFLICT (delivery_id, attempt) DO NOTHING`;
 
+/** What an outcome is checked against: the delivery's state and who holds its lease. */
+export const SELECT_OUTCOME_TARGET = `
+  SELECT endpoint_id, call_id, status, next_attempt_at, leased_until, leased_by
+  FROM deliveries WHERE id = @id`;
+
 /**
- * An attempt's outcome: a head takes its retry time (@nextAttemptAt). A waiting delivery keeps
+ * The lease holder's outcome: a head takes its retry time (@nextAttemptAt). A waiting delivery keeps
  * waiting: its late outcome (its lease lapsed, and a retry or a replay gave the lane a lower
  * head meanwhile) must not make a second head; the lane rule moves it up in its turn.
  */
@@ -212,8 +289,31 @@ export const UPDATE_DELIVERY_OUTCOME = `
   UPDATE deliveries SET
     status = @status, attempt_count = MAX(attempt_count, @attempt),
     next_attempt_at = CASE WHEN next_attempt_at IS NULL THEN NULL ELSE @nextAttemptAt END,
-    leased_until = NULL, updated_at = @now
+    leased_until = NULL, leased_by = NULL, updated_at = @now
   WHERE id = @id`;
+
+/**
+ * A late `delivered` (its owner's lease lapsed, and another claimed the delivery since): the
+ * receiver has it, so it is delivered, but the holder's lease stays until its own outcome.
+ */
+export const SETTLE_LATE_DELIVERED = `
+  UPDATE deliveries SET
+    status = 'delivered', attempt_count = MAX(attempt_count, @attempt), next_attempt_at = NULL,
+    updated_at = @now
+  WHERE id = @id`;
+
+/** The holder's outcome for a delivery a late `delivered` settled: its lease ends. */
+export const END_LEASE = `
+  UPDATE deliveries SET leased_until = NULL, leased_by = NULL, updated_at = @now WHERE id = @id`;
+
+/**
+ * …and the lane's head, due when that lease (until @leasedUntil) would have ended, is due now.
+ * A head due later than the lease has a retry time of its own and keeps it.
+ */
+export const HEAD_DUE_AFTER_LEASE_NOW = `
+  UPDATE deliveries SET next_attempt_at = @now, updated_at = @now
+  WHERE endpoint_id = @endpointId AND call_id = @callId AND status = 'pending'
+    AND next_attempt_at > @now AND next_attempt_at <= @leasedUntil`;
 
 /** Manual retry: pending again, waiting until the lane is settled. */
 export const REOPEN_DELIVERY = `

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type {
   AttemptRow,
+  CallEventRow,
   DeliveryRow,
   DueRow,
   EndpointRow,
@@ -20,6 +21,16 @@ export interface EnabledEndpointRow {
   filter_thread_id: string | null;
 }
 
+/** What an outcome is checked against (SELECT_OUTCOME_TARGET). */
+export interface OutcomeTargetRow {
+  endpoint_id: string;
+  call_id: string;
+  status: string;
+  next_attempt_at: number | null;
+  leased_until: number | null;
+  leased_by: string | null;
+}
+
 export function prepareDeliveryStatements(db: Database.Database) {
   return {
     insertEndpoint: db.prepare<Params>(sql.INSERT_ENDPOINT),
@@ -36,6 +47,8 @@ export function prepareDeliveryStatements(db: Database.Database) {
     insertOutboxDelivery: db.prepare<Params>(sql.INSERT_OUTBOX_DELIVERY),
     insertWaitingDelivery: db.prepare<Params>(sql.INSERT_WAITING_DELIVERY),
     selectEventsToReplay: db.prepare<Params, ReplayEventRow>(sql.SELECT_EVENTS_TO_REPLAY),
+    selectEventsAfter: db.prepare<Params, ReplayEventRow>(sql.SELECT_EVENTS_AFTER),
+    selectCallEventsBefore: db.prepare<Params, CallEventRow>(sql.SELECT_CALL_EVENTS_BEFORE),
 
     selectLaneHead: db.prepare<Params, LaneHeadRow>(sql.SELECT_LANE_HEAD),
     selectLaneFirst: db.prepare<Params, { id: string; seq: number }>(sql.SELECT_LANE_FIRST),
@@ -45,11 +58,18 @@ export function prepareDeliveryStatements(db: Database.Database) {
     resumeEndpointLanes: db.prepare<Params>(sql.RESUME_ENDPOINT_LANES),
 
     selectDue: db.prepare<Params, DueRow>(sql.SELECT_DUE),
-    leaseDelivery: db.prepare<Params>(sql.LEASE_DELIVERY),
+    leaseDelivery: db.prepare<
+      { id: string; leaseUntil: number; owner: string },
+      { attempt_count: number }
+    >(sql.LEASE_DELIVERY),
     selectNextDue: db.prepare<[], { at: number }>(sql.SELECT_NEXT_DUE),
-    releaseLeases: db.prepare<Params>(sql.RELEASE_LEASES),
+    releaseLeases: db.prepare<{ owner: string; now: number }>(sql.RELEASE_LEASES),
     insertAttempt: db.prepare<Params>(sql.INSERT_ATTEMPT),
+    selectOutcomeTarget: db.prepare<Params, OutcomeTargetRow>(sql.SELECT_OUTCOME_TARGET),
     updateDeliveryOutcome: db.prepare<Params>(sql.UPDATE_DELIVERY_OUTCOME),
+    settleLateDelivered: db.prepare<Params>(sql.SETTLE_LATE_DELIVERED),
+    endLease: db.prepare<Params>(sql.END_LEASE),
+    headDueAfterLeaseNow: db.prepare<Params>(sql.HEAD_DUE_AFTER_LEASE_NOW),
     reopenDelivery: db.prepare<Params>(sql.REOPEN_DELIVERY),
 
     selectDelivery: db.prepare<Params, DeliveryRow>(sql.SELECT_DELIVERY),

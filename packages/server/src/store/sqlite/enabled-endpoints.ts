@@ -1,39 +1,26 @@
+import type { CallEventType } from '@callhook/sdk';
+import {
+  type EndpointSelector,
+  type EventFacts,
+  type Subscription,
+  selectorOf,
+  selects,
+} from '../../delivery/subscription.ts';
+import { filterOf } from './delivery-rows.ts';
 import type { DeliveryStatements, EnabledEndpointRow } from './delivery-statements.ts';
 
-// Which endpoints an event goes to. The outbox asks for every appended event, inside the
-// command's transaction, so the enabled endpoints' filters are kept in memory and read again
-// only after an endpoint write in this process (which invalidates them). One process writes
-// the database file; another process's endpoint writes would not be seen until then.
+// Which endpoints an event goes to, by the subscription rule (delivery/subscription.ts). The
+// outbox asks for every appended event, inside the command's transaction, so the enabled
+// endpoints' subscriptions are kept in memory and read again only after an endpoint write in
+// this process (which invalidates them). One process writes the database file; another
+// process's endpoint writes would not be seen until then.
 
-/** The facts of an event that subscriptions select on. */
-export interface EventFacts {
-  type: string;
-  streamId: string | null;
-  threadId: string | null;
-}
-
-export interface EndpointSelector {
-  /** null: every event type. */
-  eventTypes: ReadonlySet<string> | null;
-  streamId: string | null;
-  threadId: string | null;
-}
-
-export function selectorOf(row: Omit<EnabledEndpointRow, 'id'>): EndpointSelector {
+/** A row of enabled endpoints as the outbox matches against it. */
+function subscriptionOf(row: Omit<EnabledEndpointRow, 'id'>): Subscription {
   return {
-    eventTypes: row.event_types === null ? null : new Set(JSON.parse(row.event_types) as string[]),
-    streamId: row.filter_stream_id,
-    threadId: row.filter_thread_id,
+    eventTypes: row.event_types === null ? null : (JSON.parse(row.event_types) as CallEventType[]),
+    filter: filterOf(row.filter_stream_id, row.filter_thread_id),
   };
-}
-
-/** The one rule of subscription, for the outbox and for replay alike. */
-export function selects(selector: EndpointSelector, event: EventFacts): boolean {
-  return (
-    (selector.eventTypes === null || selector.eventTypes.has(event.type)) &&
-    (selector.streamId === null || selector.streamId === event.streamId) &&
-    (selector.threadId === null || selector.threadId === event.threadId)
-  );
 }
 
 export class EnabledEndpoints {
@@ -58,7 +45,7 @@ export class EnabledEndpoints {
   private load(): { id: string; selector: EndpointSelector }[] {
     this.selectors ??= this.st.selectEnabledEndpointFilters
       .all()
-      .map((row) => ({ id: row.id, selector: selectorOf(row) }));
+      .map((row) => ({ id: row.id, selector: selectorOf(subscriptionOf(row)) }));
     return this.selectors;
   }
 

@@ -1,15 +1,20 @@
+import {
+  type EndpointSelector,
+  type Subscription,
+  selectorOf,
+  selects,
+} from '../../delivery/subscription.ts';
 import { CallhookError } from '../../errors.ts';
 import type { DeliveryRecord } from '../delivery-port.ts';
 import { settleLane } from './delivery-lanes.ts';
-import { deliveryOf, newDeliveryId } from './delivery-rows.ts';
+import { deliveryOf, endpointOf, newDeliveryId, type ReplayEventRow } from './delivery-rows.ts';
 import type { DeliveryStatements } from './delivery-statements.ts';
-import { selectorOf, selects } from './enabled-endpoints.ts';
 
 // The operator's two ways to send again (CONTRACT.md §3). Both run inside one IMMEDIATE
 // transaction (the caller's) and leave every lane they touch under the lane rule.
 
 /** Events are read for a replay in pages of this many. */
-const REPLAY_PAGE = 1000;
+export const REPLAY_PAGE = 1000;
 
 export function retryDelivery(
   st: DeliveryStatements,
@@ -53,32 +58,83 @@ export function replay(
   if (!endpoint) {
     throw new CallhookError('not_found', `endpoint ${endpointId} does not exist`, { endpointId });
   }
-  const selector = selectorOf(endpoint);
-  const calls = new Set<string>();
-  let count = 0;
+  const queue = new ReplayQueue(st, endpointId, endpointOf(endpoint), now);
   let after = { afterAt: since, afterPosition: 0 };
   for (;;) {
     const rows = st.selectEventsToReplay.all({ until, ...after, limit: REPLAY_PAGE });
-    for (const event of rows) {
-      const facts = { type: event.type, streamId: event.stream_id, threadId: event.thread_id };
-      if (!selects(selector, facts)) continue;
-      st.insertWaitingDelivery.run({
-        id: newDeliveryId(now),
-        endpointId,
-        eventId: event.id,
-        eventPosition: event.position,
-        callId: event.call_id,
-        seq: event.seq,
-        eventType: event.type,
-        now,
-      });
-      calls.add(event.call_id);
-      count += 1;
-    }
+    for (const event of rows) queue.offer(event);
     const last = rows[rows.length - 1];
     if (!last || rows.length < REPLAY_PAGE) break;
     after = { afterAt: last.occurred_at, afterPosition: last.position };
   }
-  for (const callId of calls) settleLane(st, { endpointId, callId }, now);
-  return count;
+  queue.settle();
+  return queue.count;
+}
+
+/**
+ * Replayed events, offered in log order, become waiting deliveries of one endpoint if its
+ * subscription selects them. Each carries the seq of the previous event of its call that the
+ * subscription selects (callhook-previous-seq): the previous one queued here, or for a call's
+ * first, the last match before it in the log. `settle` then gives each touched lane its head.
+ */
+export class ReplayQueue {
+  /** Events queued. */
+  count = 0;
+  private readonly selector: EndpointSelector;
+  /** Per call, the seq of the last event queued. */
+  private readonly lastSeq = new Map<string, number>();
+
+  constructor(
+    private readonly st: DeliveryStatements,
+    private readonly endpointId: string,
+    subscription: Subscription,
+    private readonly now: number,
+  ) {
+    this.selector = selectorOf(subscription);
+  }
+
+  /** Whether the subscription selects `event` (nothing is queued). */
+  selects(event: ReplayEventRow): boolean {
+    return selects(this.selector, factsOf(event));
+  }
+
+  /** Whether the subscription selects `event`; then it is queued. */
+  offer(event: ReplayEventRow): boolean {
+    if (!this.selects(event)) return false;
+    const previousSeq = this.lastSeq.get(event.call_id) ?? this.previousInLog(event);
+    this.st.insertWaitingDelivery.run({
+      id: newDeliveryId(this.now),
+      endpointId: this.endpointId,
+      eventId: event.id,
+      eventPosition: event.position,
+      callId: event.call_id,
+      seq: event.seq,
+      previousSeq,
+      eventType: event.type,
+      now: this.now,
+    });
+    this.lastSeq.set(event.call_id, event.seq);
+    this.count += 1;
+    return true;
+  }
+
+  /** The lane rule on every lane written to (a parked lane stays parked). */
+  settle(): void {
+    for (const callId of this.lastSeq.keys()) {
+      settleLane(this.st, { endpointId: this.endpointId, callId }, this.now);
+    }
+  }
+
+  private previousInLog(event: ReplayEventRow): number {
+    const earlier = this.st.selectCallEventsBefore.iterate({
+      callId: event.call_id,
+      beforeSeq: event.seq,
+    });
+    for (const row of earlier) if (selects(this.selector, factsOf(row))) return row.seq;
+    return 0;
+  }
+}
+
+function factsOf(row: { type: string; stream_id: string | null; thread_id: string | null }) {
+  return { type: row.type, streamId: row.stream_id, threadId: row.thread_id };
 }

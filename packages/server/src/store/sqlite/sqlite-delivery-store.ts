@@ -9,19 +9,23 @@ import type {
   DueClaim,
   DueDelivery,
   EndpointRecord,
+  MissedEvents,
   Page,
 } from '../delivery-port.ts';
+import { InProcessChangeFeed } from '../in-process-change-feed.ts';
 import { claimDue, recordOutcomes } from './claims-and-outcomes.ts';
 import { setEndpointLanesEnabled } from './delivery-lanes.ts';
 import {
   attemptOf,
   type DeliveryRow,
   deliveryOf,
+  type EndpointRow,
   endpointOf,
   endpointParams,
 } from './delivery-rows.ts';
 import { type DeliveryStatements, prepareDeliveryStatements } from './delivery-statements.ts';
 import { EnabledEndpoints } from './enabled-endpoints.ts';
+import { takeMissedEvents } from './missed-events.ts';
 import { createOutboxHook } from './outbox.ts';
 import { decodePageCursor, encodePageCursor } from './page-cursor.ts';
 import { replay, retryDelivery } from './retry-and-replay.ts';
@@ -47,14 +51,25 @@ export class SqliteDeliveryStore implements DeliveryStore {
       claim: DueClaim | null,
     ) => DueDelivery[];
     updateEndpoint: (endpoint: EndpointRecord) => void;
+    enableEndpoint: (endpoint: EndpointRecord, replayMissed: boolean) => MissedEvents;
     retryDelivery: (id: string, now: number) => DeliveryRecord | undefined;
     replay: (endpointId: string, since: number, until: number, now: number) => number;
   };
 
-  constructor(db: Database.Database) {
+  /** Where this store tells, after its commits, what changed (wakes the dispatcher, SSE). */
+  private readonly changes: InProcessChangeFeed;
+  /** An outcome of the running transaction disabled an endpoint (told after the commit). */
+  private disabledInTransaction = false;
+
+  constructor(db: Database.Database, changes = new InProcessChangeFeed()) {
     const st = prepareDeliveryStatements(db);
     this.st = st;
+    this.changes = changes;
     this.enabled = new EnabledEndpoints(st);
+    // The cached subscriptions are stale after any endpoint change (on N nodes: any node's).
+    changes.subscribe((notice) => {
+      if (notice.endpoints) this.enabled.invalidate();
+    });
     this.outboxHook = createOutboxHook(st, this.enabled);
     // IMMEDIATE: take the write lock before reading what is about to be changed.
     const immediate = <A extends unknown[], R>(fn: (...args: A) => R) => {
@@ -66,20 +81,24 @@ export class SqliteDeliveryStore implements DeliveryStore {
         (outcomes: readonly AttemptOutcome[], now: number, claim: DueClaim | null) => {
           if (outcomes.length > 0 && recordOutcomes(st, outcomes, now).disabledEndpoint) {
             this.enabled.invalidate();
+            this.disabledInTransaction = true;
           }
           // Every enabled endpoint excluded (busy) or none enabled: nothing can be claimed.
           // Without this the due scan would walk every due head of the busy endpoints.
-          if (claim === null || this.enabled.allIn(claim.excludeEndpointIds)) return [];
-          return claimDue(st, now, claim.limit, claim.leaseUntil, claim.excludeEndpointIds);
+          if (claim === null || this.enabled.allIn(claim.excludeEndpointIds ?? [])) return [];
+          return claimDue(st, now, claim);
         },
       ),
       updateEndpoint: immediate((endpoint: EndpointRecord) => {
-        const before = st.selectEndpoint.get({ id: endpoint.id });
-        if (!before) throw notFound('endpoint', endpoint.id);
-        st.updateEndpoint.run(endpointParams(endpoint));
-        if ((before.enabled === 1) !== endpoint.enabled) {
-          setEndpointLanesEnabled(st, endpoint.id, endpoint.enabled, endpoint.updatedAt);
-        }
+        writeEndpoint(st, endpoint);
+      }),
+      enableEndpoint: immediate((endpoint: EndpointRecord, replayMissed: boolean) => {
+        if (!endpoint.enabled) throw new RangeError('enableEndpoint: the record must be enabled');
+        const before = writeEndpoint(st, endpoint);
+        const at = before.enabled === 1 ? null : before.disabled_after_position;
+        // Enabled already (or disabled before positions were kept): nothing is known missed.
+        if (at === null) return { ...NOTHING_MISSED };
+        return takeMissedEvents(st, endpoint, at, replayMissed, endpoint.updatedAt);
       }),
       retryDelivery: immediate((id: string, now: number) => retryDelivery(st, id, now)),
       replay: immediate((endpointId: string, since: number, until: number, now: number) =>
@@ -99,7 +118,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
       }
       throw error;
     } finally {
-      this.enabled.invalidate();
+      this.changes.publish({ endpoints: true });
     }
   }
 
@@ -124,7 +143,18 @@ export class SqliteDeliveryStore implements DeliveryStore {
     try {
       this.tx.updateEndpoint(endpoint);
     } finally {
-      this.enabled.invalidate();
+      this.changes.publish({ endpoints: true });
+    }
+  }
+
+  async enableEndpoint(
+    endpoint: EndpointRecord,
+    options: { replayMissed: boolean },
+  ): Promise<MissedEvents> {
+    try {
+      return this.tx.enableEndpoint(endpoint, options.replayMissed);
+    } finally {
+      this.changes.publish({ endpoints: true });
     }
   }
 
@@ -132,7 +162,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     try {
       return this.st.deleteEndpoint.run({ id }).changes > 0;
     } finally {
-      this.enabled.invalidate();
+      this.changes.publish({ endpoints: true });
     }
   }
 
@@ -163,13 +193,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   /** A claim alone: recordAndClaim with no outcomes. */
-  async claimDue(
-    now: number,
-    limit: number,
-    leaseUntil: number,
-    excludeEndpointIds: readonly string[] = [],
-  ): Promise<DueDelivery[]> {
-    return this.recordAndClaim([], now, { limit, leaseUntil, excludeEndpointIds });
+  async claimDue(now: number, claim: DueClaim): Promise<DueDelivery[]> {
+    return this.recordAndClaim([], now, claim);
   }
 
   async recordAndClaim(
@@ -177,12 +202,15 @@ export class SqliteDeliveryStore implements DeliveryStore {
     now: number,
     claim: DueClaim | null,
   ): Promise<DueDelivery[]> {
-    if (claim !== null) checkClaim(now, claim.limit, claim.leaseUntil);
+    if (claim !== null) checkClaim(now, claim);
     // Nothing to write and nothing claimable: no transaction at all (a busy endpoint's turns).
-    const claimable = claim !== null && !this.enabled.allIn(claim.excludeEndpointIds);
+    const claimable = claim !== null && !this.enabled.allIn(claim.excludeEndpointIds ?? []);
     if (outcomes.length === 0 && !claimable) return [];
+    this.disabledInTransaction = false;
     try {
-      return this.tx.recordAndClaim(outcomes, now, claim);
+      const claimed = this.tx.recordAndClaim(outcomes, now, claim);
+      if (this.disabledInTransaction) this.changes.publish({ endpoints: true });
+      return claimed;
     } catch (error) {
       // Rolled back: a disable among the outcomes did not happen after all.
       this.enabled.invalidate();
@@ -199,13 +227,17 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return this.st.selectNextDue.get()?.at ?? null;
   }
 
-  async releaseLeases(now: number): Promise<number> {
-    return this.st.releaseLeases.run({ now }).changes;
+  /** Only `owner`'s leases: another node's may be in flight right now. */
+  async releaseLeases(owner: string, now: number): Promise<number> {
+    checkOwner(owner);
+    return this.st.releaseLeases.run({ owner, now }).changes;
   }
 
   /** A delivered delivery is refused (`conflict`): replay sends an event again. */
   async retryDelivery(id: string, now: number): Promise<DeliveryRecord | undefined> {
-    return this.tx.retryDelivery(id, now);
+    const retried = this.tx.retryDelivery(id, now);
+    if (retried) this.changes.publish({ deliveries: true });
+    return retried;
   }
 
   /** Throws `not_found` for an unknown endpoint, `validation_error` for since > until. */
@@ -216,7 +248,9 @@ export class SqliteDeliveryStore implements DeliveryStore {
         until,
       });
     }
-    return this.tx.replay(endpointId, since, until, now);
+    const count = this.tx.replay(endpointId, since, until, now);
+    if (count > 0) this.changes.publish({ deliveries: true });
+    return count;
   }
 
   /** Attaches to each delivery its attempts, read in one statement. */
@@ -234,12 +268,39 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 }
 
-function checkClaim(now: number, limit: number, leaseUntil: number): void {
+const NOTHING_MISSED: MissedEvents = { events: 0, replayed: 0, firstAt: null, lastAt: null };
+
+/** Writes the record; enabling or disabling resumes or parks the lanes. Returns the row before. */
+function writeEndpoint(st: DeliveryStatements, endpoint: EndpointRecord): EndpointRow {
+  const before = st.selectEndpoint.get({ id: endpoint.id });
+  if (!before) throw notFound('endpoint', endpoint.id);
+  st.updateEndpoint.run(endpointParams(endpoint));
+  if ((before.enabled === 1) !== endpoint.enabled) {
+    setEndpointLanesEnabled(st, endpoint.id, endpoint.enabled, endpoint.updatedAt);
+  }
+  return before;
+}
+
+function checkClaim(now: number, claim: DueClaim): void {
+  checkOwner(claim.owner);
+  const { limit, leaseUntil, perEndpoint } = claim;
   if (!Number.isSafeInteger(limit) || limit < 1) {
     throw new RangeError(`claimDue: limit must be a positive integer, got ${limit}`);
   }
   if (!(leaseUntil > now)) {
     throw new RangeError(`claimDue: leaseUntil (${leaseUntil}) must be after now (${now})`);
+  }
+  if (perEndpoint && (!Number.isSafeInteger(perEndpoint.limit) || perEndpoint.limit < 1)) {
+    throw new RangeError(
+      `claimDue: perEndpoint.limit must be a positive integer, got ${perEndpoint.limit}`,
+    );
+  }
+}
+
+/** A lease without an owner could be freed by no one but its expiry. */
+function checkOwner(owner: string): void {
+  if (typeof owner !== 'string' || owner === '') {
+    throw new RangeError(`a lease owner must be a non-empty string, got ${String(owner)}`);
   }
 }
 

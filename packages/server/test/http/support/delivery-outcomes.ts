@@ -23,12 +23,18 @@ export async function attemptHead(
   // Other endpoints are excluded, so that their heads are not leased by this look.
   const all = await t.store.deliveries.listEndpoints({ limit: 500 });
   const others = all.items.map((e) => e.id).filter((id) => id !== endpointId);
-  const [head, ...rest] = await t.store.deliveries.claimDue(now, 1, now + 60_000, others);
+  const [head, ...rest] = await t.store.deliveries.claimDue(now, {
+    owner: 'node_test',
+    limit: 1,
+    leaseUntil: now + 60_000,
+    excludeEndpointIds: others,
+  });
   assert.ok(head, `nothing due for ${endpointId}`);
   assert.equal(rest.length, 0);
   await t.store.deliveries.recordOutcomes(
     [
       {
+        owner: 'node_test',
         attempt: {
           deliveryId: head.id,
           attempt: head.attemptCount + 1,

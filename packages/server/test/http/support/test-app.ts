@@ -39,6 +39,7 @@ export async function startTestApp(
   const app = await buildApp({
     service,
     store,
+    changes: store.changes,
     clock,
     auth: { verify: (token) => token === API_KEY },
     version: '0.0.0-test',
