@@ -188,8 +188,10 @@ export class Dispatcher {
               owner,
               limit,
               leaseUntil: now + leaseMs,
-              excludeEndpointIds: this.slots.full(),
-              perEndpoint: { limit: maxPerEndpoint, inFlight: this.slots.inFlight() },
+              // Each endpoint's share: its slots, and as many again to start the moment one
+              // frees (waiting here, behind its own endpoint only).
+              excludeEndpointIds: this.slots.holdingAtLeast(2 * maxPerEndpoint),
+              perEndpoint: { limit: 2 * maxPerEndpoint, inFlight: this.slots.held() },
             }
           : null,
       );

@@ -1,7 +1,8 @@
 // Per-endpoint concurrency: at most `limit` attempts to one endpoint at once, the only bound
 // on attempts in flight, so an endpoint's slowness costs its own slots and nothing else.
-// Claims ask for no more of an endpoint than its free slots (`inFlight()`); should a store
-// return more, the rest wait here, in claim order, for a slot of their own endpoint.
+// A claim asks of an endpoint up to its slots once more than it holds (`held()`): what finds
+// no free slot waits here, in claim order, for a slot of its OWN endpoint — so a slot that
+// frees is used at once, without a store turn, and a hanging endpoint holds only its own.
 import type { DueDelivery } from '../store/delivery-port.ts';
 
 export class EndpointSlots {
@@ -21,9 +22,23 @@ export class EndpointSlots {
     return ids;
   }
 
-  /** Slots in use per endpoint (endpoints with none are left out): a claim's per-endpoint cap. */
+  /** Slots in use per endpoint (endpoints with none are left out). */
   inFlight(): Record<string, number> {
     return Object.fromEntries(this.used);
+  }
+
+  /** What each endpoint holds here, in flight or waiting for one of its slots (none: left out). */
+  held(): Record<string, number> {
+    const held: Record<string, number> = Object.fromEntries(this.used);
+    for (const [id, list] of this.waiting) held[id] = (held[id] ?? 0) + list.length;
+    return held;
+  }
+
+  /** Endpoints holding `cap` or more (in flight + waiting): a claim asks nothing of them. */
+  holdingAtLeast(cap: number): string[] {
+    const ids: string[] = [];
+    for (const [id, n] of Object.entries(this.held())) if (n >= cap) ids.push(id);
+    return ids;
   }
 
   /** Takes a slot for `d` (true: send it now) or queues it behind its endpoint's attempts. */

@@ -173,15 +173,18 @@ export interface DeliveryStore {
   getDelivery(id: string): Promise<(DeliveryRecord & { attempts: AttemptRecord[] }) | undefined>;
 
   /**
-   * Up to `limit` lane heads due at `now` on enabled endpoints, oldest due first, each leased
+   * Up to `limit` lane heads due at `now` on enabled endpoints, oldest due first within each
+   * endpoint; when `limit` binds, every endpoint with due heads gets a part of it — each first
+   * up to an even share of `limit`, endpoints taken in a turn that rotates from claim to claim
+   * (with more endpoints than `limit`, the next claim starts where this one stopped). Each is leased
    * to `owner` until `leaseUntil` so a second claim does not return it while it is in flight.
    * A head whose lease has expired is claimable by anyone (its owner is dead or stuck). Taking
    * over another owner's lapsed lease counts that owner's attempt as made (it may have been
    * sent, and its late outcome is logged under its own number): the claimed `attemptCount` is
    * one more, so the two attempts never share a number. An owner claiming its own lapsed lease
    * again (its attempt is still under way) counts nothing.
-   * Endpoints in `excludeEndpointIds` are skipped; `perEndpoint` caps each endpoint's share,
-   * and the heads it passes over go to the endpoints after them in due order.
+   * Endpoints in `excludeEndpointIds` are skipped; `perEndpoint` caps each endpoint's share.
+   * No endpoint's backlog is read to claim another endpoint's heads.
    */
   claimDue(now: number, claim: DueClaim): Promise<DueDelivery[]>;
   /**

@@ -47,15 +47,16 @@ describe('dispatcher: hanging endpoints do not delay a healthy one', { timeout: 
     const quiet = () => dispatcher.stats().inFlight === HANGING * PER_ENDPOINT;
     await healthy.receiver.waitFor(() => quiet() && dispatcher.stats().unwritten === 0);
     await assertDeliveredInOrder(h.store, healthy.id, healthy.receiver, events);
-    // Each hanging endpoint holds exactly its own slots, and nothing of theirs waits in
-    // memory: a claim takes no more of an endpoint than its free slots.
+    // Each hanging endpoint holds exactly its own slots in flight, and what waits in memory
+    // waits behind its own endpoint only: a claim takes no more of an endpoint than its slots
+    // and as many again (here the rest of its backlog, 4 each).
     for (const { receiver } of hanging) {
       assert.equal(receiver.requests.length, PER_ENDPOINT);
       assert.equal(receiver.open, PER_ENDPOINT);
     }
     assert.deepEqual(dispatcher.stats(), {
       inFlight: HANGING * PER_ENDPOINT,
-      waiting: 0,
+      waiting: HANGING * 4,
       unwritten: 0,
     });
   });
@@ -79,9 +80,10 @@ describe('dispatcher: hanging endpoints do not delay a healthy one', { timeout: 
     await dispatcher.start();
     await healthy.receiver.waitFor(() => healthy.receiver.requests.length === 1);
 
-    // The very first claim took the stuck endpoint's 4 slots' worth and the healthy head.
+    // The very first claim held the healthy head, beside at most the stuck endpoint's share
+    // (its 4 slots and 4 more to wait for them), though the stuck backlog is older and larger.
     const first = claims[0]!.map((d) => d.endpointId);
-    assert.equal(first.filter((id) => id === stuck.id).length, 4);
+    assert.ok(first.filter((id) => id === stuck.id).length <= 8);
     assert.deepEqual(
       first.filter((id) => id !== stuck.id),
       [healthy.id],

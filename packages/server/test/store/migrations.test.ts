@@ -15,6 +15,7 @@ const ALL_MIGRATIONS = [
   { version: 2, name: 'endpoints-deliveries-attempts' },
   { version: 3, name: 'previous-seq-lease-owner-missed-events' },
   { version: 4, name: 'call-deadlines' },
+  { version: 5, name: 'due-heads-by-endpoint' },
 ];
 
 function appliedMigrations(db: Database.Database) {

@@ -7,33 +7,35 @@ import type { DeliveryStatements, OutcomeTargetRow } from './delivery-statements
 // claim and its leases, or a batch of outcomes and the lane moves they cause, are all or nothing.
 
 /**
- * Selects due lane heads and leases them to `claim.owner` until `claim.leaseUntil`. With a
- * per-endpoint cap the scan passes over the heads of an endpoint that has its share and goes
- * on (that endpoint excluded) until the claim is full or nothing else is due, so one
- * endpoint's backlog never fills the claim ahead of other endpoints' heads.
+ * Selects due lane heads and leases them to `claim.owner` until `claim.leaseUntil`, endpoint by
+ * endpoint: each enabled endpoint not excluded gets at most its share (`perEndpoint`), in turn
+ * from `turn` (rotating, so that when `claim.limit` runs out first no endpoint is always last).
+ * Each endpoint's scan reads only its own due heads, so one endpoint's backlog costs nothing
+ * to the others' claims, and a claim with every endpoint busy reads nothing at all.
  */
-export function claimDue(st: DeliveryStatements, now: number, claim: DueClaim): DueDelivery[] {
+export function claimDue(
+  st: DeliveryStatements,
+  now: number,
+  claim: DueClaim,
+  enabledIds: readonly string[],
+  turn: number,
+): DueDelivery[] {
   const exclude = new Set(claim.excludeEndpointIds ?? []);
   const cap = claim.perEndpoint;
-  const room = new Map<string, number>();
-  const inFlight = new Map(Object.entries(cap?.inFlight ?? {}));
-  const roomOf = (endpointId: string): number => {
-    if (!cap) return Number.POSITIVE_INFINITY;
-    return room.get(endpointId) ?? cap.limit - (inFlight.get(endpointId) ?? 0);
-  };
-  for (const id of inFlight.keys()) if (roomOf(id) <= 0) exclude.add(id);
+  const held = cap?.inFlight ?? {};
+  const open = enabledIds.filter((id) => !exclude.has(id));
+  const taken = new Map<string, number>();
   const claimed: DueDelivery[] = [];
-  for (;;) {
-    const wanted = claim.limit - claimed.length;
-    if (wanted <= 0) return claimed;
-    const rows = st.selectDue.all({ now, limit: wanted, exclude: JSON.stringify([...exclude]) });
-    let passedOver = false;
+  const take = (endpointId: string, most: number): number => {
+    const share = cap ? cap.limit - (held[endpointId] ?? 0) : Number.POSITIVE_INFINITY;
+    const limit = Math.min(
+      share - (taken.get(endpointId) ?? 0),
+      most,
+      claim.limit - claimed.length,
+    );
+    if (limit <= 0) return 0;
+    const rows = st.selectDueOfEndpoint.all({ endpointId, now, limit });
     for (const row of rows) {
-      const left = roomOf(row.endpoint_id);
-      if (left <= 0) {
-        passedOver = true; // its endpoint is excluded now: the next scan goes past it
-        continue;
-      }
       const leased = st.leaseDelivery.get({
         id: row.id,
         leaseUntil: claim.leaseUntil,
@@ -43,12 +45,24 @@ export function claimDue(st: DeliveryStatements, now: number, claim: DueClaim): 
       // Taken over from another owner's lapsed lease: its attempt counts (LEASE_DELIVERY).
       if (leased) due.attemptCount = leased.attempt_count;
       claimed.push(due);
-      room.set(row.endpoint_id, left - 1);
-      if (left - 1 <= 0) exclude.add(row.endpoint_id);
     }
-    // A short scan saw every claimable head; a full one without passed-over heads filled it.
-    if (rows.length < wanted || !passedOver) return claimed;
+    taken.set(endpointId, (taken.get(endpointId) ?? 0) + rows.length);
+    return rows.length;
+  };
+  const n = open.length;
+  // First an even part of the limit each, then what is left to whoever has more due, so that
+  // when the limit binds, every endpoint with due heads is in the claim.
+  const even = Math.max(1, Math.floor(claim.limit / Math.max(1, n)));
+  const more: string[] = [];
+  for (let i = 0; i < n && claimed.length < claim.limit; i++) {
+    const endpointId = open[(turn + i) % n]!;
+    if (take(endpointId, even) === even) more.push(endpointId);
   }
+  for (const endpointId of more) {
+    if (claimed.length >= claim.limit) break;
+    take(endpointId, claim.limit);
+  }
+  return claimed;
 }
 
 /**

@@ -3,7 +3,7 @@
 // are prepared once at open (delivery-statements.ts); named parameters (@name) only.
 //
 // Lanes: the pending deliveries of one (endpoint, call). The head has a next_attempt_at, the
-// others wait with NULL; the partial index deliveries_due holds heads only, so the due scan
+// others wait with NULL; the partial index deliveries_due_by_endpoint holds heads only, so the due scan
 // never reads waiting rows. Lanes of a disabled endpoint are parked: no head until re-enabled.
 
 // ── endpoints ────────────────────────────────────────────────────────────────────────────
@@ -167,6 +167,9 @@ export const SELECT_LANE_FIRST = `
   LIMIT 1`;
 
 /**
+ * (Lane statements name deliveries_by_lane: the due index also starts with endpoint_id, and
+ * through it a lookup of one lane would walk every due head of the endpoint.)
+ *
  * The lane rule's common case in one statement: a lane without a head (its head was just
  * delivered or given up) gets its lowest pending seq as head, due @at — @now, or the end of
  * a lease still live on the delivered one (a late outcome settled it while its holder's attempt
@@ -181,7 +184,7 @@ export const PROMOTE_LANE_FIRST = `
       ORDER BY seq, rowid
       LIMIT 1)
     AND NOT EXISTS (
-      SELECT 1 FROM deliveries
+      SELECT 1 FROM deliveries INDEXED BY deliveries_by_lane
       WHERE endpoint_id = @endpointId AND call_id = @callId AND status = 'pending'
         AND next_attempt_at IS NOT NULL)`;
 
@@ -216,11 +219,11 @@ export const RESUME_ENDPOINT_LANES = `
 // ── claiming and outcomes ────────────────────────────────────────────────────────────────
 
 /**
- * Due lane heads of enabled endpoints not in @exclude (a JSON array), oldest due first, that
- * no one holds: never leased, or the lease (of any owner) has expired. CROSS JOIN keeps
- * deliveries_due as the outer loop, so the scan stops at @limit.
+ * One enabled endpoint's due, unleased lane heads, oldest due first, at most @limit: the
+ * claim asks endpoint by endpoint (deliveries_due_by_endpoint), so it reads what it takes and
+ * the heads in flight before them, never another endpoint's backlog.
  */
-export const SELECT_DUE = `
+export const SELECT_DUE_OF_ENDPOINT = `
   SELECT d.id, d.endpoint_id, d.event_id, d.event_position, d.call_id, d.seq, d.previous_seq,
     d.event_type,
     d.status, d.attempt_count, d.next_attempt_at, d.leased_until, d.created_at, d.updated_at,
@@ -228,10 +231,10 @@ export const SELECT_DUE = `
   FROM deliveries AS d
   CROSS JOIN endpoints AS e ON e.id = d.endpoint_id
   CROSS JOIN events AS ev ON ev.position = d.event_position
-  WHERE d.status = 'pending' AND d.next_attempt_at IS NOT NULL AND d.next_attempt_at <= @now
+  WHERE d.endpoint_id = @endpointId
+    AND d.status = 'pending' AND d.next_attempt_at IS NOT NULL AND d.next_attempt_at <= @now
     AND (d.leased_until IS NULL OR d.leased_until <= @now)
     AND e.enabled = 1
-    AND d.endpoint_id NOT IN (SELECT value FROM json_each(@exclude))
   ORDER BY d.next_attempt_at
   LIMIT @limit`;
 
@@ -249,12 +252,13 @@ export const LEASE_DELIVERY = `
 
 /** Earliest due time of a head of an enabled endpoint (in flight or not). */
 export const SELECT_NEXT_DUE = `
-  SELECT d.next_attempt_at AS at
-  FROM deliveries AS d
-  CROSS JOIN endpoints AS e ON e.id = d.endpoint_id
-  WHERE d.status = 'pending' AND d.next_attempt_at IS NOT NULL AND e.enabled = 1
-  ORDER BY d.next_attempt_at
-  LIMIT 1`;
+  SELECT MIN((
+    SELECT d.next_attempt_at FROM deliveries AS d
+    WHERE d.endpoint_id = e.id AND d.status = 'pending' AND d.next_attempt_at IS NOT NULL
+    ORDER BY d.next_attempt_at
+    LIMIT 1)) AS at
+  FROM endpoints AS e
+  WHERE e.enabled = 1`;
 
 /**
  * A node (re)starting has nothing in flight: the leases @owner holds end, and those heads are
@@ -311,7 +315,7 @@ export const END_LEASE = `
  * A head due later than the lease has a retry time of its own and keeps it.
  */
 export const HEAD_DUE_AFTER_LEASE_NOW = `
-  UPDATE deliveries SET next_attempt_at = @now, updated_at = @now
+  UPDATE deliveries INDEXED BY deliveries_by_lane SET next_attempt_at = @now, updated_at = @now
   WHERE endpoint_id = @endpointId AND call_id = @callId AND status = 'pending'
     AND next_attempt_at > @now AND next_attempt_at <= @leasedUntil`;
 

@@ -57,7 +57,7 @@ export function prepareDeliveryStatements(db: Database.Database) {
     parkEndpointLanes: db.prepare<Params>(sql.PARK_ENDPOINT_LANES),
     resumeEndpointLanes: db.prepare<Params>(sql.RESUME_ENDPOINT_LANES),
 
-    selectDue: db.prepare<Params, DueRow>(sql.SELECT_DUE),
+    selectDueOfEndpoint: db.prepare<Params, DueRow>(sql.SELECT_DUE_OF_ENDPOINT),
     leaseDelivery: db.prepare<
       { id: string; leaseUntil: number; owner: string },
       { attempt_count: number }

@@ -42,6 +42,11 @@ export class EnabledEndpoints {
     return this.load().every(({ id }) => set.has(id));
   }
 
+  /** Ids of every enabled endpoint, in id order. */
+  ids(): string[] {
+    return this.load().map(({ id }) => id);
+  }
+
   private load(): { id: string; selector: EndpointSelector }[] {
     this.selectors ??= this.st.selectEnabledEndpointFilters
       .all()

@@ -165,6 +165,18 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE status = 'active' AND deadline_at IS NULL;
     `,
   },
+  {
+    version: 5,
+    name: 'due-heads-by-endpoint',
+    sql: `
+      -- Claims go endpoint by endpoint, each taking at most its free slots (endpoints never
+      -- wait on each other, and one backlog never fills a claim): the due heads of one
+      -- endpoint in due order, so a claim reads only the rows it takes.
+      DROP INDEX deliveries_due;
+      CREATE INDEX deliveries_due_by_endpoint ON deliveries (endpoint_id, next_attempt_at)
+        WHERE status = 'pending' AND next_attempt_at IS NOT NULL;
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -58,6 +58,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
 
   /** Where this store tells, after its commits, what changed (wakes the dispatcher, SSE). */
   private readonly changes: InProcessChangeFeed;
+  /** Rotates the endpoint a claim starts with (claimDue). */
+  private claimTurn = 0;
   /** An outcome of the running transaction disabled an endpoint (told after the commit). */
   private disabledInTransaction = false;
 
@@ -86,7 +88,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
           // Every enabled endpoint excluded (busy) or none enabled: nothing can be claimed.
           // Without this the due scan would walk every due head of the busy endpoints.
           if (claim === null || this.enabled.allIn(claim.excludeEndpointIds ?? [])) return [];
-          return claimDue(st, now, claim);
+          this.claimTurn += 1;
+          return claimDue(st, now, claim, this.enabled.ids(), this.claimTurn);
         },
       ),
       updateEndpoint: immediate((endpoint: EndpointRecord) => {

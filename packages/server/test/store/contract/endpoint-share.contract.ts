@@ -50,14 +50,29 @@ export function endpointShareContract(open: StoreFactory): void {
     assert.deepEqual([count(due, 'ep_busy'), count(due, 'ep_quiet')], [1, 0]);
   });
 
-  test('without perEndpoint, one endpoint may take the whole claim', async (t) => {
+  test('without perEndpoint, one endpoint may take all the claim leaves', async (t) => {
     const { calls, deliveries } = await open(t);
     await backlog(calls, deliveries);
     const due = await deliveries.claimDue(T0 + 100, {
       owner: 'node-a',
-      limit: 5,
+      limit: 6,
       leaseUntil: T0 + 100 + LEASE_MS,
     });
-    assert.deepEqual([count(due, 'ep_busy'), count(due, 'ep_quiet')], [5, 0]);
+    // ep_quiet's 2 heads are in it whatever the order; ep_busy fills the rest, past any share.
+    assert.deepEqual([count(due, 'ep_busy'), count(due, 'ep_quiet')], [4, 2]);
+  });
+
+  test('when the limit binds, every endpoint with due heads is in the claim', async (t) => {
+    const { calls, deliveries } = await open(t);
+    await backlog(calls, deliveries);
+    for (let turn = 0; turn < 3; turn++) {
+      const due = await deliveries.claimDue(T0 + 100, {
+        owner: 'node-a',
+        limit: 2,
+        leaseUntil: T0 + 100 + LEASE_MS,
+      });
+      assert.equal(count(due, 'ep_quiet'), turn < 2 ? 1 : 0, `claim ${turn + 1}`);
+      assert.equal(due.length, 2);
+    }
   });
 }
