@@ -20,7 +20,11 @@ const SUBSCRIBED = ['call.dtmf', 'call.ended'] as const;
 
 type Api = (method: string, path: string, body?: unknown) => Promise<Record<string, unknown>>;
 
-/** A real server in-process on loopback, and its HTTP API through fetch. */
+/**
+ * A real server in-process on loopback, and its HTTP API through fetch. Start the receivers
+ * first: `t.after` hooks run in order, and a receiver must close (dropping any request it
+ * holds) before the server's stop waits for its attempts in flight.
+ */
 async function startCallhook(t: TestContext): Promise<Api> {
   const dataDir = mkdtempSync(join(tmpdir(), 'callhook-ordered-e2e-'));
   const server = await startServer({
@@ -73,8 +77,7 @@ function callCommands(api: Api, callId: string) {
 }
 
 async function createCall(api: Api): Promise<string> {
-  return (await api('POST', '/v1/calls', { threadId: THREAD, streamId: STREAM }))
-    .callId as string;
+  return (await api('POST', '/v1/calls', { threadId: THREAD, streamId: STREAM })).callId as string;
 }
 
 /** The seqs of the call's subscribed events, from the server's own event log. */
@@ -110,8 +113,8 @@ function assertChain(receiver: OrderedSdkReceiver, callId: string, seqs: number[
 }
 
 test('an ordered SDK receiver on a type-filtered endpoint runs every event in order without a gap timeout', async (t) => {
-  const api = await startCallhook(t);
   const [receiver, url] = await orderedReceiver(t);
+  const api = await startCallhook(t);
   const endpoint = await api('POST', '/v1/endpoints', { url, eventTypes: SUBSCRIBED });
   receiver.start(endpoint.secret as string);
 
@@ -139,10 +142,13 @@ test('an ordered SDK receiver on a type-filtered endpoint runs every event in or
 });
 
 test('a fresh ordered receiver that the endpoint is moved to mid-call starts at its first arrival', async (t) => {
-  const api = await startCallhook(t);
   const throwaway = new RecordingReceiver();
   const throwawayUrl = await throwaway.listen();
   t.after(() => throwaway.close());
+  // Listening from the start, but it has no memory of the call: the endpoint is moved to it
+  // only after seqs 4 and 5 went elsewhere.
+  const [fresh, freshUrl] = await orderedReceiver(t);
+  const api = await startCallhook(t);
   const endpoint = await api('POST', '/v1/endpoints', {
     url: throwawayUrl,
     eventTypes: SUBSCRIBED,
@@ -158,8 +164,6 @@ test('a fresh ordered receiver that the endpoint is moved to mid-call starts at 
   await call.dtmf('12');
   await throwaway.until(() => throwaway.arrivals.length >= 2, 30_000, 'the first two dtmf');
 
-  // The new receiver has no memory of the call: it never saw seqs 4 and 5.
-  const [fresh, freshUrl] = await orderedReceiver(t);
   fresh.start(endpoint.secret as string);
   await api('PATCH', `/v1/endpoints/${endpoint.id as string}`, { url: freshUrl });
   await call.dtmf('3');

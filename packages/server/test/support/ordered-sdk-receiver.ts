@@ -46,8 +46,8 @@ export interface HandledEvent {
 
 /**
  * Listens first (the endpoint needs the URL), and builds its SDK receiver once it is given
- * the endpoint's secret; until then it answers 503. `whenHandled` rejects as soon as the
- * receiver asks for a gap timer or reports an error, so a test that should not wait fails fast.
+ * the endpoint's secret; until then it answers 503. `whenHandled` rejects once the receiver
+ * has asked for a gap timer or reported an error, so a test that should not wait fails fast.
  */
 export class OrderedSdkReceiver {
   readonly arrivals: RawArrival[] = [];
@@ -57,6 +57,7 @@ export class OrderedSdkReceiver {
   #receiver: Receiver | undefined;
   #server: Server | undefined;
   #waiters: { count: number; resolve: () => void; reject: (error: Error) => void }[] = [];
+  #failure: Error | undefined;
 
   async listen(): Promise<string> {
     this.#server = createServer((req, res) => {
@@ -101,14 +102,16 @@ export class OrderedSdkReceiver {
       });
   }
 
-  /** Resolves once handlers have run `count` times in all. */
+  /** Resolves once handlers have run `count` times in all; rejects on a gap timer or error. */
   whenHandled(count: number): Promise<void> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
     if (this.handled.length >= count) return Promise.resolve();
     return new Promise((resolve, reject) => this.#waiters.push({ count, resolve, reject }));
   }
 
   #fail(message: string): void {
-    for (const waiter of this.#waiters.splice(0)) waiter.reject(new Error(message));
+    this.#failure ??= new Error(message);
+    for (const waiter of this.#waiters.splice(0)) waiter.reject(this.#failure);
   }
 
   async close(): Promise<void> {
