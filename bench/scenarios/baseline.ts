@@ -1,8 +1,8 @@
-import { describeWindow, FIXED_EVENTS_PER_SECOND, measureEndToEnd } from '../lib/end-to-end-run.ts';
+import { repeatEndToEnd } from '../lib/end-to-end-repeats.ts';
+import { FIXED_EVENTS_PER_SECOND } from '../lib/end-to-end-run.ts';
 import { FigureRuns } from '../lib/figures.ts';
 import { ensureRedis, REDIS } from '../lib/redis-server.ts';
 import { startBaseline } from '../processes/baseline.ts';
-import { spawnReceiver } from '../processes/receiver.ts';
 import { END_TO_END_FIGURES, endToEndFigures } from './end-to-end.ts';
 import { measured, notMeasured, type Scenario } from './scenario.ts';
 
@@ -29,35 +29,23 @@ export const baseline: Scenario = {
         unit: 'x',
       },
     });
-    const notes: string[] = [];
-    const receiver = spawnReceiver();
-    try {
-      for (let i = 0; i < profile.repeats; i++) {
-        const { port } = await receiver.call('listen', { mode: 'verify' });
-        const app = await startBaseline({
+    const notes = await repeatEndToEnd(profile, log, {
+      name: 'baseline',
+      mode: 'verify',
+      start: (receiverUrl) =>
+        startBaseline({
           from,
-          receiverUrl: `http://127.0.0.1:${port}/webhooks`,
+          receiverUrl,
           redis: REDIS,
           workerConcurrency: BASELINE_WORKER_CONCURRENCY,
-        });
-        try {
-          await receiver.call('useSecret', { secret: app.secret });
-          const run = await measureEndToEnd(app.url, receiver, profile, 3000 + 10 * i);
-          log(
-            `baseline run ${i + 1}/${profile.repeats}: ${Math.round(run.saturated.eventsPerSecond)} events/s sustained, ` +
-              `p99 ${run.fixed.latency.p99} ms at ${FIXED_EVENTS_PER_SECOND}/s`,
-          );
-          notes.push(describeWindow(`run ${i + 1} at ${FIXED_EVENTS_PER_SECOND}/s`, run.fixed));
-          notes.push(describeWindow(`run ${i + 1} saturated`, run.saturated));
-          runs.add(endToEndFigures(run));
-        } finally {
-          await app.stop();
-          await receiver.call('close', undefined);
-        }
-      }
-    } finally {
-      await receiver.stop();
-    }
+        }),
+      async connect(app, receiver) {
+        await receiver.call('useSecret', { secret: app.secret });
+        return app.url;
+      },
+      progress: (run) => `p99 ${run.fixed.latency.p99} ms at ${FIXED_EVENTS_PER_SECOND}/s`,
+      add: (run) => runs.add(endToEndFigures(run)),
+    });
     // Multiples of medians, both from this invocation.
     const callhook = earlier.find((s) => s.id === 'end-to-end');
     const median = (key: string) => callhook?.figures.find((f) => f.key === key)?.median ?? null;

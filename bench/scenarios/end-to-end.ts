@@ -1,12 +1,7 @@
 import { createEndpoint } from '../lib/control-api.ts';
-import {
-  describeWindow,
-  type EndToEndRun,
-  FIXED_EVENTS_PER_SECOND,
-  measureEndToEnd,
-} from '../lib/end-to-end-run.ts';
+import { endToEndSettings, repeatEndToEnd } from '../lib/end-to-end-repeats.ts';
+import { type EndToEndRun, FIXED_EVENTS_PER_SECOND } from '../lib/end-to-end-run.ts';
 import { FigureRuns } from '../lib/figures.ts';
-import { spawnReceiver } from '../processes/receiver.ts';
 import { BENCH_API_KEY, startServerProcess } from '../processes/server-process.ts';
 import { measured, type Scenario } from './scenario.ts';
 
@@ -47,45 +42,19 @@ export const endToEnd: Scenario = {
   title: 'End to end: commands in → verified webhooks out',
   async run({ profile, from, log }) {
     const runs = new FigureRuns(END_TO_END_FIGURES);
-    const notes: string[] = [];
-    const receiver = spawnReceiver();
-    try {
-      for (let i = 0; i < profile.repeats; i++) {
-        const server = await startServerProcess(from, ['--allow-private-targets']);
-        try {
-          const { port } = await receiver.call('listen', { mode: 'verify' });
-          const { secret } = await createEndpoint(
-            server.url,
-            BENCH_API_KEY,
-            `http://127.0.0.1:${port}/webhooks`,
-          );
-          await receiver.call('useSecret', { secret });
-          const run = await measureEndToEnd(server.url, receiver, profile, 3000 + 10 * i);
-          log(
-            `end-to-end run ${i + 1}/${profile.repeats}: ${Math.round(run.saturated.eventsPerSecond)} events/s sustained, ` +
-              `p99 ${run.fixed.latency.p99} ms at ${FIXED_EVENTS_PER_SECOND}/s, ${run.saturated.latency.p99} ms at saturation`,
-          );
-          notes.push(describeWindow(`run ${i + 1} at ${FIXED_EVENTS_PER_SECOND}/s`, run.fixed));
-          notes.push(describeWindow(`run ${i + 1} saturated`, run.saturated));
-          runs.add(endToEndFigures(run));
-        } finally {
-          await receiver.call('close', undefined);
-          await server.stop();
-        }
-      }
-    } finally {
-      await receiver.stop();
-    }
-    return measured(
-      {
-        concurrency: profile.concurrency,
-        windowSeconds: profile.windowSeconds,
-        warmupSeconds: profile.warmupSeconds,
-        repeats: profile.repeats,
-        fixedEventsPerSecond: FIXED_EVENTS_PER_SECOND,
+    const notes = await repeatEndToEnd(profile, log, {
+      name: 'end-to-end',
+      mode: 'verify',
+      start: () => startServerProcess(from, ['--allow-private-targets']),
+      async connect(server, receiver, receiverUrl) {
+        const { secret } = await createEndpoint(server.url, BENCH_API_KEY, receiverUrl);
+        await receiver.call('useSecret', { secret });
+        return server.url;
       },
-      runs.figures(),
-      notes,
-    );
+      progress: (run) =>
+        `p99 ${run.fixed.latency.p99} ms at ${FIXED_EVENTS_PER_SECOND}/s, ${run.saturated.latency.p99} ms at saturation`,
+      add: (run) => runs.add(endToEndFigures(run)),
+    });
+    return measured(endToEndSettings(profile), runs.figures(), notes);
   },
 };

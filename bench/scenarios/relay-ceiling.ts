@@ -1,6 +1,6 @@
-import { describeWindow, FIXED_EVENTS_PER_SECOND, measureEndToEnd } from '../lib/end-to-end-run.ts';
+import { endToEndSettings, repeatEndToEnd } from '../lib/end-to-end-repeats.ts';
+import { FIXED_EVENTS_PER_SECOND } from '../lib/end-to-end-run.ts';
 import { FigureRuns } from '../lib/figures.ts';
-import { spawnReceiver } from '../processes/receiver.ts';
 import { spawnRelay } from '../processes/relay.ts';
 import { measured, type Scenario } from './scenario.ts';
 
@@ -31,54 +31,32 @@ export const relayCeiling: Scenario = {
   title: 'Relay ceiling: node:http in → one undici POST out per command, nothing else',
   async run({ profile, log }) {
     const runs = new FigureRuns(RELAY_CEILING_FIGURES);
-    const notes: string[] = [];
-    const receiver = spawnReceiver();
-    try {
-      for (let i = 0; i < profile.repeats; i++) {
-        // A fresh relay per run, as scenario 3 starts a fresh server per run.
-        const relay = spawnRelay();
-        try {
-          const { port } = await receiver.call('listen', { mode: 'record' });
-          const { url } = await relay.call('listen', {
-            target: `http://127.0.0.1:${port}/webhooks`,
-            connections: profile.concurrency,
-          });
-          // Scenario 3's seeds: the same calls and commands, each counted as one event.
-          const run = await measureEndToEnd(url, receiver, profile, 3000 + 10 * i, {
-            oneEventPerCommand: true,
-          });
-          log(
-            `relay-ceiling run ${i + 1}/${profile.repeats}: ${Math.round(run.saturated.eventsPerSecond)} events/s sustained, ` +
-              `command p99 ${run.fixed.commandLatency.p99} ms at ${FIXED_EVENTS_PER_SECOND}/s`,
-          );
-          notes.push(
-            describeWindow(`run ${i + 1} at ${FIXED_EVENTS_PER_SECOND}/s`, run.fixed, false),
-          );
-          notes.push(describeWindow(`run ${i + 1} saturated`, run.saturated, false));
-          runs.add({
-            saturatedEventsPerSecond: run.saturated.eventsPerSecond,
-            saturatedCommandP99: run.saturated.commandLatency.p99,
-            fixedEventsPerSecond: run.fixed.eventsPerSecond,
-            fixedCommandP99: run.fixed.commandLatency.p99,
-          });
-        } finally {
-          await receiver.call('close', undefined);
-          await relay.stop();
-        }
-      }
-    } finally {
-      await receiver.stop();
-    }
-    return measured(
-      {
-        concurrency: profile.concurrency,
-        windowSeconds: profile.windowSeconds,
-        warmupSeconds: profile.warmupSeconds,
-        repeats: profile.repeats,
-        fixedEventsPerSecond: FIXED_EVENTS_PER_SECOND,
-        eventsPerCommand: 1,
-        relayConnections: profile.concurrency,
+    const notes = await repeatEndToEnd(profile, log, {
+      name: 'relay-ceiling',
+      mode: 'record',
+      // A fresh relay per run, as scenario 3 starts a fresh server per run.
+      start: () => spawnRelay(),
+      async connect(relay, _receiver, receiverUrl) {
+        const { url } = await relay.call('listen', {
+          target: receiverUrl,
+          connections: profile.concurrency,
+        });
+        return url;
       },
+      // Scenario 3's seeds: the same calls and commands, each counted as one event.
+      load: { oneEventPerCommand: true },
+      progress: (run) =>
+        `command p99 ${run.fixed.commandLatency.p99} ms at ${FIXED_EVENTS_PER_SECOND}/s`,
+      add: (run) =>
+        runs.add({
+          saturatedEventsPerSecond: run.saturated.eventsPerSecond,
+          saturatedCommandP99: run.saturated.commandLatency.p99,
+          fixedEventsPerSecond: run.fixed.eventsPerSecond,
+          fixedCommandP99: run.fixed.commandLatency.p99,
+        }),
+    });
+    return measured(
+      { ...endToEndSettings(profile), eventsPerCommand: 1, relayConnections: profile.concurrency },
       runs.figures(),
       notes,
     );

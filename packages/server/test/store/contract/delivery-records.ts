@@ -45,7 +45,7 @@ export function claim(
   });
 }
 
-export type Next = 'delivered' | 'failed' | { status: 'pending'; nextAttemptAt: number };
+export type Next = 'delivered' | 'failed' | AttemptOutcome['next'];
 
 /** The outcome of the delivery's next attempt by `owner` (who claimed it), started at `at`. */
 export function outcome(
@@ -55,7 +55,7 @@ export function outcome(
   endpoint?: AttemptOutcome['endpoint'],
   owner = 'node-a',
 ): AttemptOutcome {
-  const ok = next === 'delivered';
+  const ok = (typeof next === 'string' ? next : next.status) === 'delivered';
   return {
     owner,
     attempt: {
