@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'node:test';
 import { generateSecret } from '@callhook/sdk';
 import { ManualClock } from '../../src/clock.ts';
 import { Dispatcher, type DispatcherOptions } from '../../src/delivery/dispatcher.ts';
@@ -49,6 +50,19 @@ export interface Harness {
   /** Runs the dispatcher until nothing is due, moving the clock to each next due time. */
   settle(dispatcher: Dispatcher, maxSteps?: number): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A fresh harness for each test of the enclosing `describe`, closed after it; `h()` is the current one. */
+export function harnessPerTest(): () => Harness {
+  let current: Harness | undefined;
+  beforeEach(async () => {
+    current = await openHarness();
+  });
+  afterEach(() => current?.close());
+  return () => {
+    if (!current) throw new Error('no harness outside a test');
+    return current;
+  };
 }
 
 export async function openHarness(): Promise<Harness> {

@@ -1,30 +1,26 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { EngineEvent } from '../../src/engine/call-state.ts';
-import { type Harness, openHarness } from './dispatcher-harness.ts';
+import { harnessPerTest } from './dispatcher-harness.ts';
 
 describe('dispatcher: nothing waits on an endpoint or a call that is not its own', {
   timeout: 30_000,
 }, () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await openHarness();
-  });
-  afterEach(() => h.close());
+  const h = harnessPerTest();
 
   it('endpoint A hangs forever; endpoint B gets all its deliveries promptly', async () => {
-    const a = await h.endpointWith(() => 'hang');
+    const a = await h().endpointWith(() => 'hang');
     // A's deliveries are older, so they come first in every claim.
-    for (let i = 0; i < 30; i += 1) await h.emit(randomUUID(), 1);
+    for (let i = 0; i < 30; i += 1) await h().emit(randomUUID(), 1);
     // From here on, events go to B only (A now filters on another stream).
-    const aRecord = (await h.store.getEndpoint(a.id))!;
-    await h.store.updateEndpoint({ ...aRecord, filter: { streamId: 'another-stream' } });
-    const b = await h.endpointWith();
+    const aRecord = (await h().store.getEndpoint(a.id))!;
+    await h().store.updateEndpoint({ ...aRecord, filter: { streamId: 'another-stream' } });
+    const b = await h().endpointWith();
     const bEvents: EngineEvent[] = [];
-    for (let i = 0; i < 30; i += 1) bEvents.push(...(await h.emit(randomUUID(), 3)));
+    for (let i = 0; i < 30; i += 1) bEvents.push(...(await h().emit(randomUUID(), 3)));
 
-    const dispatcher = h.dispatcher({
+    const dispatcher = h().dispatcher({
       claimLimit: 8,
       maxPerEndpoint: 4,
       attemptTimeoutMs: 60_000,
@@ -46,29 +42,29 @@ describe('dispatcher: nothing waits on an endpoint or a call that is not its own
       () => dispatcher.stats().unwritten === 0 && dispatcher.stats().inFlight === 4,
     );
     assert.deepEqual(dispatcher.stats(), { inFlight: 4, waiting: 4, unwritten: 0 });
-    assert.equal((await h.deliveries(a.id)).length, 30);
-    assert.ok((await h.deliveries(b.id)).every((d) => d.status === 'delivered'));
+    assert.equal((await h().deliveries(a.id)).length, 30);
+    assert.ok((await h().deliveries(b.id)).every((d) => d.status === 'delivered'));
   });
 
   it('on one endpoint, call X always fails while calls Y and Z keep flowing', async () => {
     const x = randomUUID();
-    const { id, receiver } = await h.endpointWith((r) =>
+    const { id, receiver } = await h().endpointWith((r) =>
       r.callId === x ? { status: 500 } : { status: 200 },
     );
-    await h.emit(x, 3);
-    const flowing = [...(await h.emit(randomUUID(), 5)), ...(await h.emit(randomUUID(), 5))];
-    const dispatcher = h.dispatcher({ schedule: [0, 1000, 1000, 1000, 1000, 1000] });
+    await h().emit(x, 3);
+    const flowing = [...(await h().emit(randomUUID(), 5)), ...(await h().emit(randomUUID(), 5))];
+    const dispatcher = h().dispatcher({ schedule: [0, 1000, 1000, 1000, 1000, 1000] });
     await dispatcher.start();
     await dispatcher.idle();
     // Y and Z are done without the clock moving at all.
     assert.equal(receiver.requests.filter((r) => r.callId !== x).length, 10);
 
     for (let i = 0; i < 3; i += 1) {
-      h.clock.advance(1000);
+      h().clock.advance(1000);
       // New events of Y and Z go at once while X keeps failing.
       flowing.push(
-        ...(await h.emit(flowing[0]!.callId, 1)),
-        ...(await h.emit(flowing[5]!.callId, 1)),
+        ...(await h().emit(flowing[0]!.callId, 1)),
+        ...(await h().emit(flowing[5]!.callId, 1)),
       );
       await dispatcher.idle();
     }
@@ -82,7 +78,7 @@ describe('dispatcher: nothing waits on an endpoint or a call that is not its own
         [1, 4],
       ],
     );
-    const others = (await h.deliveries(id)).filter((d) => d.callId !== x);
+    const others = (await h().deliveries(id)).filter((d) => d.callId !== x);
     assert.equal(others.length, 16);
     assert.ok(others.every((d) => d.status === 'delivered'));
     assert.deepEqual(

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { callWithGaps, GAPPY_CHAIN, GAPPY_TYPES } from '../store/fixtures/call-with-gaps.ts';
-import { type Harness, openHarness } from './dispatcher-harness.ts';
+import { harnessPerTest } from './dispatcher-harness.ts';
 import type { ReceivedRequest } from './webhook-receiver.ts';
 
 // An endpoint filtered by type sees gaps in callhook-seq; callhook-previous-seq (CONTRACT.md
@@ -12,34 +12,30 @@ import type { ReceivedRequest } from './webhook-receiver.ts';
 describe('dispatcher: a filtered endpoint gets previous-seq chains without gaps', {
   timeout: 30_000,
 }, () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await openHarness();
-  });
-  afterEach(() => h.close());
+  const h = harnessPerTest();
 
   it('each request names the seq accepted just before it in its call, 0 first', async () => {
     const calls = [randomUUID(), randomUUID()];
     // The first attempt of call 0's seq 5 fails: its retry must keep the chain.
     const failOnce = (r: ReceivedRequest) =>
       r.callId === calls[0] && r.seq === 5 && r.earlier === 0 ? { status: 500 } : { status: 200 };
-    const { id, receiver } = await h.endpointWith(failOnce);
-    const stored = (await h.store.getEndpoint(id))!;
-    await h.store.updateEndpoint({ ...stored, eventTypes: [...GAPPY_TYPES] });
-    const all = await h.endpointWith();
+    const { id, receiver } = await h().endpointWith(failOnce);
+    const stored = (await h().store.getEndpoint(id))!;
+    await h().store.updateEndpoint({ ...stored, eventTypes: [...GAPPY_TYPES] });
+    const all = await h().endpointWith();
 
-    const dispatcher = h.dispatcher({ schedule: [0, 10, 10] });
+    const dispatcher = h().dispatcher({ schedule: [0, 10, 10] });
     await dispatcher.start();
-    const base = h.clock.now();
+    const base = h().clock.now();
     // Interleaved: each call's events alternate with the other's.
     for (const [from, to] of [
       [1, 2],
       [3, 5],
       [6, 6],
     ] as const) {
-      for (const callId of calls) await callWithGaps(h.calls, callId, base, from, to);
+      for (const callId of calls) await callWithGaps(h().calls, callId, base, from, to);
     }
-    await h.settle(dispatcher);
+    await h().settle(dispatcher);
 
     assert.equal(receiver.requests.filter((r) => r.signatureError !== null).length, 0);
     for (const callId of calls) {

@@ -1,27 +1,23 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import { type Harness, openHarness } from './dispatcher-harness.ts';
+import { describe, it } from 'node:test';
+import { harnessPerTest } from './dispatcher-harness.ts';
 
 describe('dispatcher: a delivery whose retries run out is failed, and its call moves on', {
   timeout: 30_000,
 }, () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await openHarness();
-  });
-  afterEach(() => h.close());
+  const h = harnessPerTest();
 
   it('schedule [0, 100, 200]: three attempts of seq 2, then seq 3 goes', async () => {
     const callId = randomUUID();
-    const { id, receiver } = await h.endpointWith((r) =>
+    const { id, receiver } = await h().endpointWith((r) =>
       r.seq === 2 ? { status: 500 } : { status: 200 },
     );
-    const events = await h.emit(callId, 4);
-    const dispatcher = h.dispatcher({ schedule: [0, 100, 200] });
+    const events = await h().emit(callId, 4);
+    const dispatcher = h().dispatcher({ schedule: [0, 100, 200] });
     await dispatcher.start();
     await dispatcher.idle();
-    const t0 = h.clock.now();
+    const t0 = h().clock.now();
     assert.deepEqual(
       receiver.requests.map((r) => [r.seq, r.attempt]),
       [
@@ -29,12 +25,12 @@ describe('dispatcher: a delivery whose retries run out is failed, and its call m
         [2, 1],
       ],
     );
-    h.clock.advance(99);
+    h().clock.advance(99);
     await dispatcher.idle();
     assert.equal(receiver.requests.length, 2);
-    h.clock.advance(1);
+    h().clock.advance(1);
     await dispatcher.idle();
-    h.clock.advance(200);
+    h().clock.advance(200);
     await dispatcher.idle();
 
     assert.deepEqual(
@@ -48,7 +44,7 @@ describe('dispatcher: a delivery whose retries run out is failed, and its call m
         [4, 1, events[3]!.id],
       ],
     );
-    const items = await h.deliveries(id);
+    const items = await h().deliveries(id);
     assert.deepEqual(
       items.map((d) => [d.seq, d.status, d.attemptCount]),
       [
@@ -66,6 +62,6 @@ describe('dispatcher: a delivery whose retries run out is failed, and its call m
         [3, 300, 'HTTP 500'],
       ],
     );
-    assert.equal(await h.store.nextDueAt(), null);
+    assert.equal(await h().store.nextDueAt(), null);
   });
 });
