@@ -190,7 +190,6 @@ export class Dispatcher {
               leaseUntil: now + leaseMs,
               // Each endpoint's share: its slots, and as many again to start the moment one
               // frees (waiting here, behind its own endpoint only).
-              excludeEndpointIds: this.slots.holdingAtLeast(2 * maxPerEndpoint),
               perEndpoint: { limit: 2 * maxPerEndpoint, inFlight: this.slots.held() },
             }
           : null,

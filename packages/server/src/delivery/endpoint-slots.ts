@@ -15,30 +15,11 @@ export class EndpointSlots {
     this.limit = limit;
   }
 
-  /** Endpoints using every slot; claims skip them. */
-  full(): string[] {
-    const ids: string[] = [];
-    for (const [id, n] of this.used) if (n >= this.limit) ids.push(id);
-    return ids;
-  }
-
-  /** Slots in use per endpoint (endpoints with none are left out). */
-  inFlight(): Record<string, number> {
-    return Object.fromEntries(this.used);
-  }
-
   /** What each endpoint holds here, in flight or waiting for one of its slots (none: left out). */
   held(): Record<string, number> {
     const held: Record<string, number> = Object.fromEntries(this.used);
     for (const [id, list] of this.waiting) held[id] = (held[id] ?? 0) + list.length;
     return held;
-  }
-
-  /** Endpoints holding `cap` or more (in flight + waiting): a claim asks nothing of them. */
-  holdingAtLeast(cap: number): string[] {
-    const ids: string[] = [];
-    for (const [id, n] of Object.entries(this.held())) if (n >= cap) ids.push(id);
-    return ids;
   }
 
   /** Takes a slot for `d` (true: send it now) or queues it behind its endpoint's attempts. */

@@ -23,7 +23,10 @@ export function claimDue(
   const exclude = new Set(claim.excludeEndpointIds ?? []);
   const cap = claim.perEndpoint;
   const held = cap?.inFlight ?? {};
-  const open = enabledIds.filter((id) => !exclude.has(id));
+  // Endpoints with nothing left of their share are not counted in the even split.
+  const open = enabledIds.filter(
+    (id) => !exclude.has(id) && (cap === undefined || (held[id] ?? 0) < cap.limit),
+  );
   const taken = new Map<string, number>();
   const claimed: DueDelivery[] = [];
   const take = (endpointId: string, most: number): number => {

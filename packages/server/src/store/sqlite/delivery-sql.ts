@@ -109,6 +109,12 @@ export const INSERT_WAITING_DELIVERY = `
   VALUES (@id, @endpointId, @eventId, @eventPosition, @callId, @seq, @previousSeq, @eventType,
     'pending', 0, NULL, NULL, @now, @now)`;
 
+/** What replay and the missed-event count need of an event: the subscription's facts. */
+const EVENT_FACT_COLUMNS = `position, id, call_id, seq, type,
+  json_extract(payload_json, '$.streamId') AS stream_id,
+  json_extract(payload_json, '$.threadId') AS thread_id,
+  occurred_at`;
+
 /**
  * Events to replay up to @until, in (occurred_at, position) order — the order of
  * events_by_occurred, whose entries end in the rowid — after the keyset (@afterAt,
@@ -116,10 +122,7 @@ export const INSERT_WAITING_DELIVERY = `
  * page reads only its own rows.
  */
 export const SELECT_EVENTS_TO_REPLAY = `
-  SELECT position, id, call_id, seq, type,
-    json_extract(payload_json, '$.streamId') AS stream_id,
-    json_extract(payload_json, '$.threadId') AS thread_id,
-    occurred_at
+  SELECT ${EVENT_FACT_COLUMNS}
   FROM events
   WHERE occurred_at >= @afterAt AND occurred_at <= @until
     AND (occurred_at > @afterAt OR position > @afterPosition)
@@ -128,10 +131,7 @@ export const SELECT_EVENTS_TO_REPLAY = `
 
 /** The events after log position @afterPosition, in log order, a page of @limit. */
 export const SELECT_EVENTS_AFTER = `
-  SELECT position, id, call_id, seq, type,
-    json_extract(payload_json, '$.streamId') AS stream_id,
-    json_extract(payload_json, '$.threadId') AS thread_id,
-    occurred_at
+  SELECT ${EVENT_FACT_COLUMNS}
   FROM events
   WHERE position > @afterPosition
   ORDER BY position

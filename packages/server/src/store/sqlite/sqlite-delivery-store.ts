@@ -87,7 +87,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
           }
           // Every enabled endpoint excluded (busy) or none enabled: nothing can be claimed.
           // Without this the due scan would walk every due head of the busy endpoints.
-          if (claim === null || this.enabled.allIn(claim.excludeEndpointIds ?? [])) return [];
+          if (claim === null || this.enabled.allIn(unclaimable(claim))) return [];
           this.claimTurn += 1;
           return claimDue(st, now, claim, this.enabled.ids(), this.claimTurn);
         },
@@ -207,7 +207,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
   ): Promise<DueDelivery[]> {
     if (claim !== null) checkClaim(now, claim);
     // Nothing to write and nothing claimable: no transaction at all (a busy endpoint's turns).
-    const claimable = claim !== null && !this.enabled.allIn(claim.excludeEndpointIds ?? []);
+    const claimable = claim !== null && !this.enabled.allIn(unclaimable(claim));
     if (outcomes.length === 0 && !claimable) return [];
     this.disabledInTransaction = false;
     try {
@@ -282,6 +282,16 @@ function writeEndpoint(st: DeliveryStatements, endpoint: EndpointRecord): Endpoi
     setEndpointLanesEnabled(st, endpoint.id, endpoint.enabled, endpoint.updatedAt);
   }
   return before;
+}
+
+/** Endpoints a claim can take nothing of: excluded, or holding their whole share already. */
+function unclaimable(claim: DueClaim): string[] {
+  const ids = [...(claim.excludeEndpointIds ?? [])];
+  const cap = claim.perEndpoint;
+  if (cap?.inFlight) {
+    for (const [id, n] of Object.entries(cap.inFlight)) if (n >= cap.limit) ids.push(id);
+  }
+  return ids;
 }
 
 function checkClaim(now: number, claim: DueClaim): void {
