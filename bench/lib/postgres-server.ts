@@ -1,0 +1,103 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import pg from 'pg';
+
+// The machine's PostgreSQL (127.0.0.1:5432, trust auth), started here if it is down, and the
+// readings the PostgreSQL bench takes of it: CPU of every postgres process, WAL bytes, commits.
+
+export const PG_ADMIN_URL =
+  process.env.CALLHOOK_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export async function ensurePostgres(log: (line: string) => void): Promise<void> {
+  if (await answers()) return;
+  log('PostgreSQL is not answering on 127.0.0.1:5432; starting the cluster');
+  for (const version of readdirSync('/etc/postgresql')) {
+    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start']);
+  }
+  for (let i = 0; i < 50; i++) {
+    if (await answers()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('PostgreSQL does not answer on 127.0.0.1:5432, even after starting it');
+}
+
+async function answers(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+export async function adminQuery<R extends pg.QueryResultRow>(
+  text: string,
+  values?: unknown[],
+): Promise<R[]> {
+  const c = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await c.connect();
+  try {
+    return (await c.query<R>(text, values)).rows;
+  } finally {
+    await c.end();
+  }
+}
+
+/** A new, empty database; returns its URL and a function that drops it. */
+export async function benchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `callhook_bench_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const url = new URL(PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    },
+  };
+}
+
+/** CPU seconds (user + system) used so far by each pid, from /proc (gone pids are absent). */
+export function cpuSeconds(pids: readonly number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // utime and stime are fields 14 and 15 (1-based) of the whole line: 12 and 13 here.
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {}
+  }
+  return out;
+}
+
+/** Every process whose name is postgres (the server and all its backends). */
+export function postgresPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
+        pids.push(Number(entry));
+    } catch {}
+  }
+  return pids;
+}
+
+export interface PgCounters {
+  walBytes: number;
+  commits: number;
+}
+
+export async function pgCounters(database: string): Promise<PgCounters> {
+  const [wal] = await adminQuery<{ wal_bytes: string }>('SELECT wal_bytes FROM pg_stat_wal');
+  const [db] = await adminQuery<{ xact_commit: string }>(
+    'SELECT xact_commit FROM pg_stat_database WHERE datname = $1',
+    [database],
+  );
+  return { walBytes: Number(wal?.wal_bytes ?? 0), commits: Number(db?.xact_commit ?? 0) };
+}

@@ -1,0 +1,219 @@
+// `npm run bench:postgres` — callhook on PostgreSQL: scenario 3's load (commands in → verified
+// webhooks out) against one node, against three nodes on one database (load spread over them
+// round-robin), and against the PostgreSQL baseline (callhook's API and event log, then a
+// graphile-worker job per event, signed the same way), all in one invocation. For each: events/s
+// at saturation, p99 at 1,000 events/s, CPU per delivered event of the service's processes and
+// of every postgres process (from /proc), WAL bytes and commits per delivered event.
+//
+//   npm run bench:postgres -- [--quick] [--repeats N] [--only one-node,three-nodes,graphile]
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createEndpoint } from './lib/control-api.ts';
+import { AckBook, endToEndLatency } from './lib/e2e-latency.ts';
+import { assertClean, driveLoad } from './lib/load.ts';
+import { currentLoad, machineInfo } from './lib/machine-info.ts';
+import { monotonicMs } from './lib/monotonic-clock.ts';
+import {
+  benchDatabase,
+  cpuSeconds,
+  ensurePostgres,
+  pgCounters,
+  postgresPids,
+} from './lib/postgres-server.ts';
+import { startGraphileBaseline } from './processes/graphile-baseline.ts';
+import { type Receiver, spawnReceiver } from './processes/receiver.ts';
+import { BENCH_API_KEY, startServerProcess } from './processes/server-process.ts';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const repeats = Number(args[args.indexOf('--repeats') + 1] ?? 0) || (quick ? 1 : 3);
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : null;
+const WINDOW_S = quick ? 4 : 10;
+const WARMUP_S = quick ? 1 : 2;
+const CONCURRENCY = 64;
+const FIXED_RATE = 1000;
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+interface Service {
+  /** Where commands go: several URLs are used round-robin (one load driver each). */
+  urls: string[];
+  /** Processes of the service itself (not postgres), for CPU. */
+  pids: number[];
+  stop(): Promise<void>;
+}
+
+interface Window {
+  delivered: number;
+  emitted: number;
+  eventsPerSecond: number;
+  p99: number;
+  p50: number;
+  cpuServiceUs: number;
+  cpuPostgresUs: number;
+  walBytes: number;
+  commits: number;
+}
+
+/** Load over every URL at once (the rate and the concurrency split evenly), until delivered. */
+async function window(
+  service: Service,
+  receiver: Receiver,
+  database: string,
+  seed: number,
+  rate: number | undefined,
+  seconds: number,
+): Promise<Window> {
+  await receiver.call('reset', undefined);
+  const acks = new AckBook();
+  const pgBefore = postgresPids();
+  const cpu0 = cpuSeconds([...service.pids, ...pgBefore]);
+  const counters0 = await pgCounters(database);
+  const start = monotonicMs();
+  const n = service.urls.length;
+  const results = await Promise.all(
+    service.urls.map((url, i) =>
+      driveLoad({
+        url,
+        seconds,
+        concurrency: Math.max(1, Math.round(CONCURRENCY / n)),
+        seed: seed + i * 100_000,
+        onAck: acks.record,
+        ...(rate !== undefined && { eventsPerSecond: rate / n }),
+      }),
+    ),
+  );
+  for (const r of results) assertClean(r, 'postgres bench');
+  const emitted = results.reduce((sum, r) => sum + r.events, 0);
+  const stats = await receiver.call('waitFor', { count: emitted, timeoutMs: 120_000 });
+  const arrivals = await receiver.call('arrivals', undefined);
+  await sleep(1100); // PostgreSQL flushes its statistics at most every second
+  const cpu1 = cpuSeconds([...service.pids, ...postgresPids()]);
+  const counters1 = await pgCounters(database);
+  const used = (pids: number[]) =>
+    pids.reduce((sum, pid) => sum + ((cpu1.get(pid) ?? 0) - (cpu0.get(pid) ?? 0)), 0);
+  const pgNow = postgresPids();
+  const latency = endToEndLatency(acks, arrivals);
+  const elapsed = ((stats.lastAtMs ?? start) - start) / 1000;
+  const delivered = stats.received;
+  return {
+    delivered,
+    emitted,
+    eventsPerSecond: elapsed > 0 ? delivered / elapsed : 0,
+    p99: latency.p99 ?? Number.NaN,
+    p50: latency.p50 ?? Number.NaN,
+    cpuServiceUs: (used(service.pids) / delivered) * 1e6,
+    cpuPostgresUs: (used([...new Set([...pgBefore, ...pgNow])]) / delivered) * 1e6,
+    walBytes: (counters1.walBytes - counters0.walBytes) / delivered,
+    commits: (counters1.commits - counters0.commits) / delivered,
+  };
+}
+
+type Starter = (receiverUrl: string, databaseUrl: string, receiver: Receiver) => Promise<Service>;
+
+async function callhookNodes(count: number): Promise<Starter> {
+  return async (receiverUrl, databaseUrl, receiver) => {
+    const nodes: Awaited<ReturnType<typeof startServerProcess>>[] = [];
+    for (let i = 0; i < count; i++) {
+      nodes.push(
+        await startServerProcess('source', [
+          '--allow-private-targets',
+          '--database-url',
+          databaseUrl,
+          '--no-console',
+        ]),
+      );
+    }
+    const { secret } = await createEndpoint(nodes[0]!.url, BENCH_API_KEY, receiverUrl);
+    await receiver.call('useSecret', { secret });
+    return {
+      urls: nodes.map((n) => n.url),
+      pids: nodes.map((n) => n.pid),
+      stop: async () => {
+        for (const n of nodes) await n.stop();
+      },
+    };
+  };
+}
+
+const graphile: Starter = async (receiverUrl, databaseUrl, receiver) => {
+  const app = await startGraphileBaseline({
+    from: 'source',
+    receiverUrl,
+    databaseUrl,
+    workerConcurrency: 64,
+  });
+  await receiver.call('useSecret', { secret: app.secret });
+  return { urls: [app.url], pids: [app.pid], stop: () => app.stop() };
+};
+
+async function measure(name: string, start: Starter) {
+  const runs: { saturated: Window; fixed: Window }[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const receiver = spawnReceiver();
+    const db = await benchDatabase();
+    let service: Service | undefined;
+    try {
+      const { port } = await receiver.call('listen', { mode: 'verify' });
+      service = await start(`http://127.0.0.1:${port}/webhooks`, db.url, receiver);
+      const database = new URL(db.url).pathname.slice(1);
+      await window(service, receiver, database, 9000 + i, undefined, WARMUP_S); // warm-up
+      const fixed = await window(service, receiver, database, 9100 + i, FIXED_RATE, WINDOW_S);
+      const saturated = await window(service, receiver, database, 9200 + i, undefined, WINDOW_S);
+      log(
+        `${name} run ${i + 1}/${repeats}: ${Math.round(saturated.eventsPerSecond)} events/s, ` +
+          `p99 ${fixed.p99} ms at ${FIXED_RATE}/s, ${Math.round(saturated.cpuServiceUs)} + ` +
+          `${Math.round(saturated.cpuPostgresUs)} µs CPU/event (service + postgres), ` +
+          `${Math.round(saturated.walBytes)} WAL B/event, ${saturated.commits.toFixed(2)} commits/event ` +
+          `(${saturated.delivered}/${saturated.emitted} delivered)`,
+      );
+      runs.push({ saturated, fixed });
+    } finally {
+      await service?.stop();
+      await receiver.call('close', undefined).catch(() => {});
+      await receiver.stop();
+      await db.drop();
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const m = (f: (w: { saturated: Window; fixed: Window }) => number) => median(runs.map(f));
+  return {
+    name,
+    eventsPerSecond: m((r) => r.saturated.eventsPerSecond),
+    p99AtFixed: m((r) => r.fixed.p99),
+    p50AtFixed: m((r) => r.fixed.p50),
+    cpuServiceUs: m((r) => r.saturated.cpuServiceUs),
+    cpuPostgresUs: m((r) => r.saturated.cpuPostgresUs),
+    walBytesPerEvent: m((r) => r.saturated.walBytes),
+    commitsPerEvent: m((r) => r.saturated.commits),
+  };
+}
+
+async function main() {
+  const loadAtStart = currentLoad();
+  await ensurePostgres(log);
+  const wanted = (id: string) => only === null || only.includes(id);
+  const results = [];
+  if (wanted('one-node')) results.push(await measure('callhook, 1 node', await callhookNodes(1)));
+  if (wanted('three-nodes'))
+    results.push(await measure('callhook, 3 nodes', await callhookNodes(3)));
+  if (wanted('graphile')) results.push(await measure('graphile-worker baseline', graphile));
+  const info = machineInfo(loadAtStart);
+  console.log(
+    `\nmachine: ${info.cpuModel}, ${info.cores} cores, ${info.totalMemoryMb} MB, node ${info.node}; ` +
+      `load ${info.loadAverage.start.join('/')} → ${info.loadAverage.end.join('/')}; ` +
+      `window ${WINDOW_S} s, ${repeats} run(s) each, medians\n`,
+  );
+  console.log(
+    '| | events/s | p99 at 1,000/s | CPU µs/event: service | postgres | total | WAL B/event | commits/event |',
+  );
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of results) {
+    console.log(
+      `| ${r.name} | ${Math.round(r.eventsPerSecond).toLocaleString('en-US')} | ${r.p99AtFixed} ms | ` +
+        `${Math.round(r.cpuServiceUs)} | ${Math.round(r.cpuPostgresUs)} | ` +
+        `${Math.round(r.cpuServiceUs + r.cpuPostgresUs)} | ${Math.round(r.walBytesPerEvent)} | ` +
+        `${r.commitsPerEvent.toFixed(2)} |`,
+    );
+  }
+}
+
+await main();

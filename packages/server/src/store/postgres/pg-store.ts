@@ -1,0 +1,94 @@
+import type pg from 'pg';
+import { PgApiKeyStore } from './pg-api-keys.ts';
+import { PgCallStore } from './pg-call-store.ts';
+import { PgChangeFeed } from './pg-change-feed.ts';
+import { checkSchemaName, createPool, type PgPoolOptions, query } from './pg-connection.ts';
+import { PgDeliveryStore } from './pg-delivery-store.ts';
+import { PgEndpointCache } from './pg-endpoint-cache.ts';
+import { migratePg, type PgMigrationResult } from './pg-migrate.ts';
+import { PgRetention } from './pg-retention.ts';
+import { PgSipDirectory } from './pg-sip-directory.ts';
+
+// The PostgreSQL adapter of the storage port: one pool, the schema migrated at open (under an
+// advisory lock, so nodes starting together take turns), and a change feed that hears every
+// node. Several callhook processes may open the same database at once.
+
+export interface PgStoreOptions extends PgPoolOptions {
+  /** Bound on how late another node's change is noticed when a NOTIFY is lost (default 1 s). */
+  changePollMs?: number;
+}
+
+export interface PgStore {
+  readonly calls: PgCallStore;
+  readonly deliveries: PgDeliveryStore;
+  readonly changes: PgChangeFeed;
+  readonly keys: PgApiKeyStore;
+  readonly sip: PgSipDirectory;
+  readonly retention: PgRetention;
+  readonly backlog: PgRetention;
+  readonly migration: PgMigrationResult;
+  readonly pool: pg.Pool;
+  close(): Promise<void>;
+}
+
+export async function openPgStore(options: PgStoreOptions): Promise<PgStore> {
+  const pool = createPool(options);
+  try {
+    const client = await pool.connect();
+    let migration: PgMigrationResult;
+    try {
+      if (options.schema !== undefined) {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${checkSchemaName(options.schema)}`);
+      }
+      migration = await migratePg(client);
+    } finally {
+      client.release();
+    }
+    const cache = new PgEndpointCache();
+    const changes = new PgChangeFeed({
+      ...options,
+      ...(options.changePollMs !== undefined && { pollMs: options.changePollMs }),
+      lastPosition: async () =>
+        (await query<{ p: number }>(pool, 'SELECT COALESCE(MAX(position), 0) AS p FROM events'))[0]!
+          .p,
+    });
+    await changes.start();
+    const calls = new PgCallStore(pool, cache, changes);
+    const deliveries = new PgDeliveryStore(pool, cache, changes);
+    const retention = new PgRetention(pool);
+    let closing: Promise<void> | undefined;
+    return {
+      calls,
+      deliveries,
+      changes,
+      keys: new PgApiKeyStore(pool),
+      sip: new PgSipDirectory(pool),
+      retention,
+      backlog: retention,
+      migration,
+      pool,
+      close: () => {
+        closing ??= (async () => {
+          await calls.close();
+          await changes.close();
+          await pool.end();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw error;
+  }
+}
+
+/** `postgres://user:***@host/db`: a URL for logs and banners, without its password. */
+export function redactedUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparsable URL)';
+  }
+}
