@@ -1,4 +1,4 @@
-// The body of a typical callhook event (CONTRACT.md §1: `call.user.invited`, 24-hex ids as in
+// The body of a typical callhook event (docs/contract.md §1: `call.user.invited`, 24-hex ids as in
 // the user's document), for the two ceilings: scenario 1 posts it as is, the relay of
 // scenario 8 with each call's own id. Same fields, same size as what callhook sends.
 

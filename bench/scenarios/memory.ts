@@ -9,7 +9,7 @@ import { startServerProcess } from '../processes/server-process.ts';
 import { measured, notMeasured, type Scenario } from './scenario.ts';
 
 // 5. Resident memory of `callhook serve` holding N calls that are all active at once: each
-// created, two participants invited and joined, none ended (CONTRACT.md §2 keeps such a call
+// created, two participants invited and joined, none ended (docs/contract.md §2 keeps such a call
 // alive for 24 h). RSS is read from /proc after the load, once the server has settled.
 
 /** The script of a call that stays up: create, invite two, both answer. */

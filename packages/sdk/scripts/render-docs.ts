@@ -1,7 +1,12 @@
 // The contract documents under docs/, rendered in memory from the event schemas. Pure
 // apart from reading the template, so the docs-up-to-date test can compare without writing.
 import { readFileSync } from 'node:fs';
-import { buildAsyncApiDocument, EVENT_TYPES, eventJsonSchema } from '../src/index.ts';
+import {
+  buildAsyncApiDocument,
+  EVENT_TYPES,
+  eventJsonSchema,
+  eventReaderJsonSchema,
+} from '../src/index.ts';
 import { formatJson } from './format-json.ts';
 import { renderEventsMarkdown } from './render-events-md.ts';
 
@@ -18,6 +23,7 @@ export function renderDocs(): Map<string, string> {
   const docs = new Map<string, string>();
   for (const type of EVENT_TYPES) {
     docs.set(`docs/schemas/${type}.json`, formatJson(eventJsonSchema(type)));
+    docs.set(`docs/schemas/${type}.reader.json`, formatJson(eventReaderJsonSchema(type)));
   }
   docs.set('docs/asyncapi.json', formatJson(buildAsyncApiDocument()));
   const template = readFileSync(TEMPLATE_URL, 'utf8');

@@ -31,6 +31,7 @@ describe('generated docs are up to date', () => {
   it('cover a JSON Schema per event, the AsyncAPI document and events.md', () => {
     const expected = [
       ...EVENT_TYPES.map((type) => `docs/schemas/${type}.json`),
+      ...EVENT_TYPES.map((type) => `docs/schemas/${type}.reader.json`),
       'docs/asyncapi.json',
       'docs/events.md',
     ];

@@ -9,11 +9,11 @@ import {
   parseCallEvent,
 } from '@callhook/sdk';
 
-// The user's own document (shared/spec/call-events.md, beside the repository) is the
+// The user's own document (docs/source/call-events.md, kept verbatim) is the
 // origin of the contract: every body example in it must parse, once its JavaScript
-// object literals are made strict JSON (CONTRACT.md §1: the missing commas are a typo).
+// object literals are made strict JSON (docs/contract.md §1: the missing commas are a typo).
 const repoRoot = new URL('../../../', import.meta.url);
-const seedUrl = new URL('../shared/spec/call-events.md', repoRoot);
+const seedUrl = new URL('docs/source/call-events.md', repoRoot);
 
 interface SeedExample {
   heading: string;

@@ -10,7 +10,7 @@ import {
 
 // What the parser accepts beyond the wire form, and what it makes of it: unknown fields
 // are dropped, any key order is put in table order, and a call.dtmf body with only one
-// of its two DTMF fields is completed (CONTRACT.md §1).
+// of its two DTMF fields is completed (docs/contract.md §1).
 
 const { dtmf: _dtmf, dtmfNumber: _code, ...dtmfBase } = EVENT_EXAMPLES['call.dtmf'];
 

@@ -2,8 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance, FastifyServerOptions } from 'fastify';
+import { Registry } from 'prom-client';
 import { apiKeyVerifier } from './auth/api-key.ts';
+import { KeyService } from './auth/key-service.ts';
 import { type Clock, SystemClock } from './clock.ts';
+import { deliveryLog } from './delivery/delivery-log.ts';
+import { observeAll } from './delivery/delivery-observer.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
 import { TargetPolicy } from './delivery/target-policy.ts';
 import { WebhookSender } from './delivery/webhook-sender.ts';
@@ -11,10 +15,19 @@ import { WorkerSender } from './delivery/worker-sender.ts';
 import type { EngineConfig } from './engine/call-state.ts';
 import { CallhookError } from './errors.ts';
 import { buildApp } from './http/app.ts';
+import { defaultConsoleDir } from './http/console/console-files.ts';
+import { createDeliveryMetrics } from './http/delivery-metrics.ts';
+import type { HttpLimits } from './http/http-limits.ts';
+import { type MetricsListener, startMetricsListener } from './http/metrics-listener.ts';
 import { CallService } from './service/call-service.ts';
 import { EndpointService } from './service/endpoint-service.ts';
 import { IdempotencyPruner } from './service/idempotency-pruner.ts';
+import { DEFAULT_RETENTION_MS, RetentionSweeper } from './service/retention-sweeper.ts';
+import { SipAgent } from './sip/sip-agent.ts';
+import type { SipConfig } from './sip/sip-config.ts';
+import { lockDataDir } from './store/data-dir-lock.ts';
 import { openStore, type Store } from './store/open-store.ts';
+import type { PgStoreOptions } from './store/postgres/pg-store.ts';
 import { VERSION } from './version.ts';
 
 export interface ServerConfig {
@@ -27,11 +40,31 @@ export interface ServerConfig {
   engine: EngineConfig;
   /** SHA-256 (hex) of the admin API key. */
   apiKeyHash: string;
+  /**
+   * Store everything in this PostgreSQL database instead of SQLite under `dataDir` (which then
+   * holds only the node id and the API key hash). Several nodes may share one database.
+   */
+  database?: PgStoreOptions;
+  /** Requests per second the bootstrap admin key may make; default: no limit. */
+  adminRateLimitPerSecond?: number;
+  /** Connection, timeout and event-stream bounds (http/http-limits.ts has the defaults). */
+  httpLimits?: Partial<HttpLimits>;
+  /** Also serve /metrics, without a key, on this address (Prometheus); default: not. */
+  metricsListen?: { host: string; port: number };
   delivery?: DeliveryConfig;
+  /** Keep events, deliveries and idempotency records this long (ms); 0: forever. Default 30 d. */
+  retentionMs?: number;
+  /**
+   * The web console at /console/ (default: on, with the `@callhook/console` build); `false`
+   * turns it off, `{ dir }` serves a build from elsewhere.
+   */
+  console?: false | { dir?: string };
+  /** The SIP front end (docs/sip.md); off when absent. */
+  sip?: SipConfig;
   logger?: FastifyServerOptions['logger'];
 }
 
-/** Webhook delivery settings (CONTRACT.md §4); every field has the contract's default. */
+/** Webhook delivery settings (docs/contract.md §4); every field has the contract's default. */
 export interface DeliveryConfig {
   /** Delay before each attempt, in ms (default: at once, 5 s, 5 min, … 24 h). */
   retryScheduleMs?: readonly number[];
@@ -64,8 +97,12 @@ export interface RunningServer {
   store: Store;
   service: CallService;
   dispatcher: Dispatcher;
+  /** The SIP user agent, when `config.sip` is set. */
+  sip: SipAgent | undefined;
   /** This node's id (`<dataDir>/node-id`): the owner of its delivery leases. */
   nodeId: string;
+  /** `http://host:port/metrics` of the keyless metrics listener, when `metricsListen` is set. */
+  metricsUrl: string | undefined;
   /** Graceful stop: refuse new connections, finish in-flight requests, close the database. */
   close(): Promise<void>;
 }
@@ -81,18 +118,42 @@ export async function startServer(
 ): Promise<RunningServer> {
   const clock = deps.clock ?? new SystemClock();
   const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // it holds secrets (file-modes.ts)
   const databasePath = join(dataDir, DATABASE_FILE);
+  const dirLock = lockDataDir(dataDir);
   const nodeId = readOrCreateNodeId(dataDir);
   // The app's logger exists only once the store is open; until then these go nowhere.
   let log: FastifyBaseLogger | undefined;
-  const store = openStore({
-    kind: 'sqlite',
-    path: databasePath,
-    durability: config.durability,
-    onCheckpointError: (err) =>
-      log?.error({ err }, 'background WAL checkpoints stopped; checkpointing in commits'),
-  });
+  let store: Store;
+  try {
+    store = await openStore(
+      config.database
+        ? { kind: 'postgres', ...config.database }
+        : {
+            kind: 'sqlite',
+            path: databasePath,
+            durability: config.durability,
+            onCheckpointError: (err) =>
+              log?.error({ err }, 'background WAL checkpoints stopped; checkpointing in commits'),
+            onCheckpointFailing: (err) =>
+              err
+                ? log?.error({ err }, 'WAL checkpoints failing (disk full?); retrying every 200 ms')
+                : log?.warn('WAL checkpoints work again'),
+            onWriteFault: (fault) =>
+              fault
+                ? log?.error({ fault }, `database writes failing (${fault.reason}): answering 503`)
+                : log?.warn('database writes work again'),
+            onQuarantined: (row) =>
+              log?.error(
+                { quarantined: row },
+                `stored ${row.table} row ${row.key} cannot be read (${row.reason}): quarantined`,
+              ),
+          },
+    );
+  } catch (error) {
+    dirLock.release();
+    throw error;
+  }
   const service = new CallService({
     store: store.calls,
     clock,
@@ -114,9 +175,26 @@ export async function startServer(
   const pruner = new IdempotencyPruner(store.calls, clock, (err) =>
     log?.error({ err }, 'pruning idempotency keys failed; trying again in an hour'),
   );
+  const retention = new RetentionSweeper({
+    store: store.retention,
+    clock,
+    windowMs: config.retentionMs ?? DEFAULT_RETENTION_MS,
+    onError: (err) => log?.error({ err }, 'retention sweep failed; trying again at the next'),
+    onSwept: (removed) => {
+      if (removed.events + removed.idempotencyRecords > 0) log?.info({ removed }, 'retention');
+    },
+  });
   let dispatcher: Dispatcher | undefined;
+  let sip: SipAgent | undefined;
   try {
     await service.start();
+    const registry = new Registry();
+    const deliveryMetrics = createDeliveryMetrics({
+      registry,
+      backlog: store.backlog,
+      clock,
+      stats: () => dispatcher?.stats(),
+    });
     dispatcher = new Dispatcher({
       store: store.deliveries,
       owner: nodeId,
@@ -128,43 +206,115 @@ export async function startServer(
       ...(delivery.claimLimit && { claimLimit: delivery.claimLimit }),
       ...(delivery.attemptTimeoutMs && { attemptTimeoutMs: delivery.attemptTimeoutMs }),
       onError: (err) => log?.error({ err }, 'delivery store error; retrying'),
+      observer: observeAll(
+        deliveryLog(() => log),
+        deliveryMetrics,
+      ),
     });
     // Endpoint changes wake the dispatcher through the store's change feed.
     const endpoints = new EndpointService({ store: store.deliveries, clock, policy });
+    const keys = new KeyService({
+      store: store.keys,
+      clock,
+      bootstrap: apiKeyVerifier(config.apiKeyHash),
+      bootstrapRateLimitPerSecond: config.adminRateLimitPerSecond ?? null,
+    });
     const app = await buildApp({
       service,
       store: store.calls,
       changes: store.changes,
       endpoints,
       clock,
-      auth: apiKeyVerifier(config.apiKeyHash),
+      auth: keys,
+      keys,
+      metricsRegistry: registry,
+      ...(config.httpLimits && { limits: config.httpLimits }),
       version: VERSION,
+      ...(config.console !== false && {
+        console: { dir: config.console?.dir ?? defaultConsoleDir() },
+      }),
+      ...(config.sip && { sipRooms: store.sip }),
+      ...(store.quarantine && { quarantine: store.quarantine }),
       ...(config.logger !== undefined && { logger: config.logger }),
     });
     log = app.log;
+    // What the integrity check at open and the start (re-arming calls) found unreadable.
+    const found = await store.quarantine?.summary();
+    if (found && found.integrityProblems.length > 0) {
+      log.error(
+        { integrityProblems: found.integrityProblems },
+        'the database fails its integrity check: back it up, then restore from a good backup (docs/operations.md)',
+      );
+    }
+    if (found && found.rows > 0) {
+      log.error({ quarantinedRows: found.rows }, 'stored rows that cannot be read are quarantined');
+    }
     await dispatcher.start();
     pruner.start();
+    retention.start();
+    if (config.sip) {
+      sip = new SipAgent({
+        listen: config.sip.listen,
+        service,
+        directory: store.sip,
+        events: store.calls,
+        changes: store.changes,
+        clock,
+        ...(config.sip.ringMs !== undefined && { ringMs: config.sip.ringMs }),
+        ...(config.sip.invitesPerSecond !== undefined && {
+          invitesPerSecond: config.sip.invitesPerSecond,
+        }),
+        log: app.log,
+      });
+      await sip.start();
+    }
     const url = await app.listen({ host: config.host, port: config.port });
+    let metrics: MetricsListener | undefined;
+    try {
+      if (config.metricsListen)
+        metrics = await startMetricsListener({ ...config.metricsListen, registry });
+    } catch (error) {
+      await app.close();
+      throw error;
+    }
     const running = dispatcher;
     let closing: Promise<void> | undefined;
     const close = () => {
       closing ??= (async () => {
         pruner.stop();
         service.stop();
+        await retention.stop();
+        await sip?.close();
+        await metrics?.close();
         await app.close();
         await running.stop();
         await sender.close();
         await store.close();
+        dirLock.release();
       })();
       return closing;
     };
-    return { url, databasePath, app, store, service, dispatcher: running, nodeId, close };
+    return {
+      url,
+      databasePath,
+      app,
+      store,
+      service,
+      dispatcher: running,
+      sip,
+      nodeId,
+      metricsUrl: metrics?.url,
+      close,
+    };
   } catch (err) {
     pruner.stop();
     service.stop();
+    await retention.stop();
+    await sip?.close();
     await dispatcher?.stop();
     await sender.close();
     await store.close();
+    dirLock.release();
     throw err;
   }
 }

@@ -5,7 +5,7 @@ import { randomFillSync } from 'node:crypto';
 // random bits. The service makes call and event ids with it: ids that grow with time land at
 // the right edge of their SQLite indexes, so the pages a command writes are the few hot ones of
 // recent calls instead of a random page of each index per command (the WAL writes every page a
-// commit dirtied). Ids stay opaque, lower-case UUIDs as CONTRACT.md §1 asks.
+// commit dirtied). Ids stay opaque, lower-case UUIDs as docs/contract.md §1 asks.
 
 const RANDOM_POOL_BYTES = 4096;
 const pool = Buffer.alloc(RANDOM_POOL_BYTES);

@@ -21,7 +21,7 @@ const HEADERS = 'webhookHeaders';
 const POSITIVE_INTEGER = '^[1-9][0-9]*$';
 
 /**
- * The HTTP headers of every delivery (CONTRACT.md §4, Standard Webhooks). Header values
+ * The HTTP headers of every delivery (docs/contract.md §4, Standard Webhooks). Header values
  * are strings, so numbers are written as digit patterns. Other headers may be present.
  */
 export function webhookHeadersJsonSchema(): JsonSchema {

@@ -1,7 +1,7 @@
 import type { CallEventOf, CallEventType } from './schemas.ts';
 
 // The body examples of the user's document, as strict JSON (its missing commas were a
-// typo, CONTRACT.md §1). `call.dtmf` carries both `dtmf` and `dtmfNumber` as the contract
+// typo, docs/contract.md §1). `call.dtmf` carries both `dtmf` and `dtmfNumber` as the contract
 // fixes. Used by the docs (AsyncAPI, events.md) and by the tests.
 export const EVENT_EXAMPLES: { readonly [T in CallEventType]: CallEventOf<T> } = {
   'call.created': {

@@ -9,8 +9,8 @@ import {
   userIdSchema,
 } from './identifiers.ts';
 
-// The seven event bodies of the user's document (shared/spec/call-events.md), with the
-// fields in its table order (CONTRACT.md §1). This file is the one source of truth:
+// The seven event bodies of the user's document (docs/source/call-events.md), with the
+// fields in its table order (docs/contract.md §1). This file is the one source of truth:
 // types, validators, JSON Schema, AsyncAPI and the docs are all derived from it.
 
 // The discriminator; its description names the one value it can take.

@@ -134,7 +134,11 @@ class CallhookReceiver implements Receiver {
       return errorResult(413, error.code, error.message);
     }
     if (read.kind === 'unreadable') {
-      return errorResult(400, 'body_unreadable', 'the request body could not be read');
+      return errorResult(
+        400,
+        'body_unreadable',
+        'the request body could not be read: the client went away, or something read the stream before the receiver (pass the untouched request, or the bytes as rawBody)',
+      );
     }
     let event: CallEvent;
     let meta: DeliveryMeta;

@@ -108,18 +108,40 @@ export class DedupeStoreError extends Error {
 }
 
 /**
- * A body parser (e.g. `express.json()`) consumed the request before the webhook handler: the
- * exact bytes that were signed are gone. Mount the handler before body parsers, use
- * `express.raw({ type: 'application/json' })`, or keep the bytes on `req.rawBody`.
+ * A body parser (e.g. `express.json()`, Fastify's JSON parser) consumed the request before the
+ * webhook handler: the exact bytes that were signed are gone. The message says what to do in
+ * each framework; the SDK README has a tested recipe for each.
  */
 export class RawBodyUnavailableError extends Error {
   readonly code = 'raw_body_unavailable';
 
   constructor() {
     super(
-      'the request body was already consumed by a body parser; the signature needs the raw bytes: mount the webhook handler before express.json(), use express.raw({ type: "application/json" }), or set req.rawBody',
+      'the request body was already consumed by a body parser; the signature covers the raw bytes. ' +
+        'Express: mount the handler before express.json(), or use express.raw({ type: "application/json" }) on its route. ' +
+        'Fastify: register a parser that keeps the bytes, app.addContentTypeParser("application/json", { parseAs: "buffer" }, (req, body, done) => done(null, body)), ' +
+        'then answer with receiver.receive({ rawBody: request.body, headers: request.headers }). ' +
+        'Other node frameworks: set req.rawBody to the bytes before the handler runs.',
     );
     this.name = 'RawBodyUnavailableError';
+  }
+}
+
+/**
+ * A web `Request` whose body was already read (`await c.req.json()` in Hono,
+ * `await request.json()` in a Next.js route handler) before `receiver.web`: nothing is left
+ * to verify. Answered 500, so the sender retries once the code is fixed.
+ */
+export class BodyAlreadyReadError extends Error {
+  readonly code = 'body_already_read';
+
+  constructor() {
+    super(
+      'the Request body was already read (e.g. c.req.json() in Hono, request.json() in Next.js) before receiver.web; ' +
+        'pass the untouched Request (Hono: return receiver.web(c.req.raw) without reading the body first), ' +
+        'or read it once as text yourself and call receiver.receive({ rawBody: text, headers: request.headers })',
+    );
+    this.name = 'BodyAlreadyReadError';
   }
 }
 

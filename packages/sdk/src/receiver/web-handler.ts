@@ -1,5 +1,6 @@
 import type { Receiver } from './create-receiver.ts';
 import { errorResult, type ReceiveResult } from './receive-result.ts';
+import { BodyAlreadyReadError } from './receiver-errors.ts';
 
 export type WebHandler = (request: Request) => Promise<Response>;
 
@@ -37,6 +38,10 @@ export function toWebHandler(receiver: Pick<Receiver, 'receive'>): WebHandler {
   return async (request) => {
     if (request.method !== 'POST') {
       return toResponse(errorResult(405, 'method_not_allowed', 'POST only', { allow: 'POST' }));
+    }
+    if (request.bodyUsed) {
+      const error = new BodyAlreadyReadError();
+      return toResponse(errorResult(500, error.code, error.message));
     }
     return toResponse(
       await receiver.receive({ rawBody: chunksOf(request), headers: request.headers }),

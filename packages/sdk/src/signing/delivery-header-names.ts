@@ -1,5 +1,5 @@
 /**
- * The headers of every delivery (CONTRACT.md §4), in wire order. The server's sender and the
+ * The headers of every delivery (docs/contract.md §4), in wire order. The server's sender and the
  * AsyncAPI document are both typed against this list, so neither can miss or misspell one.
  */
 export const DELIVERY_HEADER_NAMES = [

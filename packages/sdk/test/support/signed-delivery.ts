@@ -1,4 +1,4 @@
-// Builds deliveries the way the callhook server sends them (CONTRACT.md §4), for the tests.
+// Builds deliveries the way the callhook server sends them (docs/contract.md §4), for the tests.
 import { type CallEventType, EVENT_EXAMPLES, Webhook } from '@callhook/sdk';
 
 /** Fixed test secrets: `whsec_` + base64 of 24 bytes. */

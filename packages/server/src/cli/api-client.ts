@@ -1,4 +1,4 @@
-// A small typed client of the callhook HTTP API (CONTRACT.md §3) for the CLI's client commands.
+// A small typed client of the callhook HTTP API (docs/contract.md §3) for the CLI's client commands.
 // Failures become two error classes that print as one readable line each.
 
 /** The server answered with an error (the envelope `{"error": {"code", "message"}}`). */

@@ -13,11 +13,12 @@ import {
   usageErrorsExit2,
   withClientOptions,
 } from './client-options.ts';
+import { registerEndpointEditCommands } from './endpoints-edit-commands.ts';
 import { parseEventTypes } from './event-type-option.ts';
 import { parseOpaqueId } from './id-option.ts';
 import { formatTable, isoTime, printJson } from './output.ts';
 
-// `callhook endpoints …`: webhook subscriptions (CONTRACT.md §3 "Endpoints").
+// `callhook endpoints …`: webhook subscriptions (docs/contract.md §3 "Endpoints").
 
 interface EnableOptions extends ClientOptions {
   replayMissed?: boolean;
@@ -77,6 +78,8 @@ export function registerEndpointsCommand(program: Command): void {
         'also queue the events it missed while disabled (else they are only counted)',
       ),
   ).action(clientAction(enable));
+
+  registerEndpointEditCommands(endpoints, describe);
 }
 
 async function add(url: string, options: AddOptions): Promise<void> {

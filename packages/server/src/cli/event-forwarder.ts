@@ -4,10 +4,10 @@ import { VERSION } from '../version.ts';
 import { causeOf } from './api-client.ts';
 
 // `callhook listen` forwards each event to a local URL as the service's delivery would send it:
-// the same body and the same CONTRACT.md §4 headers (built by the delivery code itself), signed
+// the same body and the same docs/contract.md §4 headers (built by the delivery code itself), signed
 // with the listener's secret. One attempt, no retries: the developer sees every answer.
 
-/** The attempt timeout of real deliveries (CONTRACT.md §4). */
+/** The attempt timeout of real deliveries (docs/contract.md §4). */
 export const FORWARD_TIMEOUT_MS = 15_000;
 
 export interface ForwardedEvent {

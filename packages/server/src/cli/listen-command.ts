@@ -1,7 +1,6 @@
 import {
   type CallEventType,
   callEventTypeSchema,
-  generateSecret,
   safeParseCallEvent,
   Webhook,
 } from '@callhook/sdk';
@@ -12,6 +11,7 @@ import { type ClientOptions, clientFrom, withClientOptions } from './client-opti
 import { type ForwardedEvent, type ForwardResult, forwardEvent } from './event-forwarder.ts';
 import { followEventStream } from './event-stream-follower.ts';
 import { parseEventTypes } from './event-type-option.ts';
+import { listenSecretsFile, stableListenSecret } from './listen-secret.ts';
 import { failWith } from './option-parsers.ts';
 import type { SseMessage } from './sse-reader.ts';
 
@@ -30,17 +30,23 @@ export function registerListenCommand(program: Command): void {
       'where to POST each event, e.g. http://localhost:3000/hooks',
     )
     .option('--types <list>', 'comma-separated event types to forward (default: all)')
-    .option('--secret <whsec>', 'sign with this secret (default: a new one, printed at start)');
+    .option(
+      '--secret <whsec>',
+      'sign with this secret (default: one per server, kept in the config directory and printed at start)',
+    );
   withClientOptions(command)
     .addHelpText(
       'after',
       `
 Follows GET /v1/events/stream from now on (reconnecting with Last-Event-ID, with backoff) and
-POSTs each event to --forward-to with the body and headers of a real delivery (CONTRACT.md §4):
+POSTs each event to --forward-to with the body and headers of a real delivery (docs/contract.md §4):
 webhook-id, webhook-timestamp, webhook-signature, callhook-event-type, callhook-call-id,
 callhook-seq, callhook-previous-seq (of what it forwarded), callhook-attempt: 1. One attempt
 per event, in order; a failing receiver is reported and skipped, never retried. --json prints
-one JSON object per event. Ctrl-C stops.`,
+one JSON object per event. Ctrl-C stops.
+
+Environment: CALLHOOK_SERVER, CALLHOOK_API_KEY (as --server, --api-key); CALLHOOK_CONFIG_DIR
+(where the per-server secret is kept; default $XDG_CONFIG_HOME/callhook or ~/.config/callhook).`,
     )
     .action(clientAction(listen));
 }
@@ -48,15 +54,17 @@ one JSON object per event. Ctrl-C stops.`,
 async function listen(options: ListenOptions): Promise<void> {
   const target = forwardTarget(options.forwardTo);
   const types = options.types === undefined ? undefined : parseEventTypes(options.types);
-  const secret = options.secret ?? generateSecret();
-  checkSecret(secret);
   const api = clientFrom(options);
+  const secret = options.secret ?? stableListenSecret(api.serverUrl);
+  checkSecret(secret);
   const json = options.json === true;
   // In --json mode stdout carries only the event lines; messages go to stderr.
   const say = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
 
   if (options.secret === undefined) {
-    say(`Your webhook signing secret is ${secret} (use it in your bot)`);
+    say(
+      `Your webhook signing secret is ${secret} (use it in your bot; the same on every run against this server, kept in ${listenSecretsFile()})`,
+    );
   } else {
     say('Signing with the secret given in --secret');
   }

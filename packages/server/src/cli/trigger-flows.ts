@@ -55,7 +55,7 @@ export const TRIGGER_FLOWS: Record<CallEventType, readonly FlowStep[]> = {
     participant('pause', ALICE),
     participant('unpause', ALICE),
   ],
-  // Removing the only participant also ends the call (CONTRACT.md §2), so call.ended follows.
+  // Removing the only participant also ends the call (docs/contract.md §2), so call.ended follows.
   'call.user.removed': [invite(ALICE), remove(ALICE)],
   'call.dtmf': [invite(ALICE), participant('join', ALICE), dtmf('1', ALICE)],
   'call.ended': [

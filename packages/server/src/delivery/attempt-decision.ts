@@ -1,4 +1,4 @@
-// What one delivery attempt means for its delivery and its endpoint (CONTRACT.md §4). Pure:
+// What one delivery attempt means for its delivery and its endpoint (docs/contract.md §4). Pure:
 // the dispatcher hands the outcome, with its own name as the owner, to the store, which
 // applies it in one transaction.
 import type {

@@ -1,4 +1,4 @@
-// The headers of one delivery attempt, exactly as CONTRACT.md §4 puts them on the wire.
+// The headers of one delivery attempt, exactly as docs/contract.md §4 puts them on the wire.
 // Signing is the SDK's Webhook (one implementation of Standard Webhooks for both sides);
 // user-agent is the sender's.
 import { type DeliveryHeaders, Webhook } from '@callhook/sdk';

@@ -1,8 +1,9 @@
-// The dispatcher's settings, their defaults (CONTRACT.md §4), and the checks made once here.
+// The dispatcher's settings, their defaults (docs/contract.md §4), and the checks made once here.
 import type { Clock } from '../clock.ts';
 import type { ChangeFeed } from '../store/change-feed.ts';
 import type { DeliveryStore } from '../store/delivery-port.ts';
 import { DEFAULT_DISABLE_AFTER_MS } from './attempt-decision.ts';
+import { type DeliveryObserver, NO_OBSERVER } from './delivery-observer.ts';
 import { DEFAULT_RETRY_SCHEDULE_MS } from './retry-schedule.ts';
 import { DEFAULT_ATTEMPT_TIMEOUT_MS, type WebhookSender } from './webhook-sender.ts';
 
@@ -26,7 +27,7 @@ export interface DispatcherOptions {
    * memory and the transaction of a turn, not the attempts in flight. Those are bounded per
    * endpoint only (`maxPerEndpoint`), so in all by enabled endpoints × `maxPerEndpoint`: any
    * global bound on them is one that enough hanging endpoints fill, and then every other
-   * endpoint waits (CONTRACT.md §4: endpoints never wait on each other). A claim holds no
+   * endpoint waits (docs/contract.md §4: endpoints never wait on each other). A claim holds no
    * more of one endpoint than its free slots, so what is claimed is sent at once.
    */
   claimLimit?: number;
@@ -53,6 +54,8 @@ export interface DispatcherOptions {
   /** Store failures; the loop tries again after `retryAfterErrorMs` (default 1 s). */
   onError?: (error: unknown) => void;
   retryAfterErrorMs?: number;
+  /** Told of every attempt and expired lease (logs, metrics); default: nobody. */
+  observer?: DeliveryObserver;
 }
 
 export type DispatcherConfig = Required<Omit<DispatcherOptions, 'store' | 'clock' | 'changes'>> &
@@ -90,6 +93,7 @@ export function dispatcherConfig(options: DispatcherOptions): DispatcherConfig {
     minTurnIntervalMs: nonNegative(options.minTurnIntervalMs ?? 2, 'minTurnIntervalMs'),
     onError: options.onError ?? (() => {}),
     retryAfterErrorMs: positive(options.retryAfterErrorMs ?? 1_000, 'retryAfterErrorMs'),
+    observer: options.observer ?? NO_OBSERVER,
   };
 }
 

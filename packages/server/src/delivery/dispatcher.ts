@@ -1,4 +1,4 @@
-// Sends due deliveries and records what came of them (CONTRACT.md §4). One pump loop claims
+// Sends due deliveries and records what came of them (docs/contract.md §4). One pump loop claims
 // due lane heads, sends each concurrently and writes outcomes in batches; the store's lanes
 // keep seq order per (endpoint, call), because a lane's next delivery is not due before the
 // outcome of the previous one is written. Endpoints never wait on each other: an endpoint's
@@ -239,6 +239,9 @@ export class Dispatcher {
         disableAfterMs: this.config.disableAfterMs,
       });
       this.health.decided(d.endpointId, decision.endpoint);
+      this.config.observer.attempted({ delivery: d, result, decision, startedAt });
+      const attemptMs = this.clock.now() - startedAt;
+      if (attemptMs >= this.config.leaseMs) this.config.observer.leaseExpired(d, attemptMs);
       // Named with this node: a late outcome (the lease lapsed meanwhile) decides nothing.
       const outcome = { owner: this.config.owner, ...decision };
       this.finished.push({ deliveryId: d.id, endpointId: d.endpointId, outcome });

@@ -1,4 +1,4 @@
-// Which kind of address an IP is, for the SSRF guard (CONTRACT.md §4): only `public`
+// Which kind of address an IP is, for the SSRF guard (docs/contract.md §4): only `public`
 // addresses are webhook targets by default. IPv6 forms that carry an IPv4 address
 // (mapped, compatible, NAT64, 6to4) are judged by the IPv4 address they carry, since
 // that is where the packets end up.

@@ -1,4 +1,4 @@
-// When a delivery is attempted (CONTRACT.md §4). A schedule is a plain array: entry i is
+// When a delivery is attempted (docs/contract.md §4). A schedule is a plain array: entry i is
 // the delay before attempt i+1, counted from the previous attempt (entry 0 from the moment
 // the event is queued). Once every entry is used the delivery is given up.
 import { CallhookError } from '../errors.ts';

@@ -1,6 +1,6 @@
 import type { EndpointRecord } from '../store/delivery-port.ts';
 
-// Which events an endpoint subscribes to (CONTRACT.md §3 "Endpoints"): its event types (null:
+// Which events an endpoint subscribes to (docs/contract.md §3 "Endpoints"): its event types (null:
 // all) and its filter (stream and/or thread). One rule for every store adapter: the outbox
 // matches each new event with it, replay each logged one, and so does counting what a
 // disabled endpoint missed.

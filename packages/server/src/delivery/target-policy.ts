@@ -1,4 +1,4 @@
-// The SSRF guard (CONTRACT.md §4): webhook URLs must not reach loopback, private,
+// The SSRF guard (docs/contract.md §4): webhook URLs must not reach loopback, private,
 // link-local or other non-public addresses unless the operator allows them. Checked when
 // an endpoint is created (validateEndpointUrl) and again on every connect (guardedLookup),
 // so a name that resolves to a public address at creation and to 127.0.0.1 later

@@ -3,7 +3,7 @@
 // SSRF guard, so the address actually dialled is checked on every new connection.
 // The Agent caps no origin's connections: a cap per origin (scheme + host + port) would be
 // shared by every endpoint on that host, so one endpoint's hanging attempts could hold all of
-// it and make the others wait, which CONTRACT.md §4 forbids. Attempts are bounded per
+// it and make the others wait, which docs/contract.md §4 forbids. Attempts are bounded per
 // endpoint by the dispatcher's slots instead, so an origin's connections never exceed its
 // endpoints' slots. A pool per endpoint would isolate as well, but would keep a pool per
 // endpoint in memory and give up reusing idle connections across endpoints on one host.

@@ -18,7 +18,7 @@ type ParticipantCommand = Extract<CallCommand, { type: ParticipantCommandType }>
 type DtmfCommand = Extract<CallCommand, { type: 'dtmf' }>;
 
 /**
- * Applies one control command to a call (CONTRACT.md §2). Either every change and event
+ * Applies one control command to a call (docs/contract.md §2). Either every change and event
  * of the command, or an error and nothing: the given `state` is never modified.
  */
 export function applyCommand(state: CallState, cmd: CallCommand, ctx: EngineContext): Decision {

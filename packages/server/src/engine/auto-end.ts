@@ -3,7 +3,7 @@ import type { CallState, EndReason, EngineConfig, EngineEvent } from './call-sta
 import type { EngineContext } from './commands.ts';
 import { assertClockReading } from './effective-time.ts';
 
-// Calls that end by themselves (CONTRACT.md §2): after an idle timeout with nobody present,
+// Calls that end by themselves (docs/contract.md §2): after an idle timeout with nobody present,
 // and at a maximum duration. (The third way, last participant removed, is in apply-command.)
 
 interface Deadline {

@@ -1,6 +1,6 @@
 import type { CallEventOf, CallEventType } from '@callhook/sdk';
 
-/** Where a participant stands (CONTRACT.md §2). `removed` users may be invited again. */
+/** Where a participant stands (docs/contract.md §2). `removed` users may be invited again. */
 export type ParticipantState = 'invited' | 'joined' | 'paused' | 'removed';
 
 export interface Participant {
@@ -57,7 +57,7 @@ export interface EngineEvent<T extends CallEventType = CallEventType> {
   payload: CallEventOf<T>;
 }
 
-/** Limits that end calls by themselves (CONTRACT.md §2); all configurable. */
+/** Limits that end calls by themselves (docs/contract.md §2); all configurable. */
 export interface EngineConfig {
   /** A call with no participant for this long ends. Default 10 min. */
   idleTimeoutMs: number;

@@ -1,7 +1,7 @@
 import type { CallState, Participant } from './call-state.ts';
 import { countsAsJoined } from './participant-transitions.ts';
 
-// Dialog time (CONTRACT.md §2) = total time with at least two participants joined at once.
+// Dialog time (docs/contract.md §2) = total time with at least two participants joined at once.
 // Kept incrementally: `dialogMs` holds closed intervals, `dialogSince` the open one, so the
 // value is exact at any instant without replaying the call's history.
 

@@ -1,6 +1,6 @@
 import { type DtmfSymbol, isDtmfSymbol } from '@callhook/sdk';
 
-/** Most symbols one DTMF command may carry (CONTRACT.md §3). */
+/** Most symbols one DTMF command may carry (docs/contract.md §3). */
 export const MAX_DTMF_DIGITS = 32;
 
 export type DtmfDigitsResult =

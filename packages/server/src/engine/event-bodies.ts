@@ -4,7 +4,7 @@ import type { CallState } from './call-state.ts';
 import { callDurationOf, dialogDurationAt } from './dialog-duration.ts';
 
 // Event bodies built from a call's state, with the fields in the document's table order
-// (CONTRACT.md §1): eventType, callId, threadId, streamId, then the event's own fields.
+// (docs/contract.md §1): eventType, callId, threadId, streamId, then the event's own fields.
 
 /** The event types whose body names a user, derived from the schemas (no second list). */
 export type ParticipantEventType = {

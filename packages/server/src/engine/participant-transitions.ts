@@ -1,7 +1,7 @@
 import type { CallEventType } from '@callhook/sdk';
 import type { Participant, ParticipantState } from './call-state.ts';
 
-// The participant state machine of CONTRACT.md §2, as data: which states each command is
+// The participant state machine of docs/contract.md §2, as data: which states each command is
 // accepted from, where it leads, and which event (if any) it emits.
 //
 //   invited ──join──▶ joined ⇄ paused

@@ -1,26 +1,35 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import {
-  jsonSchemaTransform,
-  serializerCompiler,
-  validatorCompiler,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { Registry } from 'prom-client';
+import type { Authenticator, KeyService } from '../auth/key-service.ts';
+import { RateLimiter } from '../auth/rate-limiter.ts';
 import type { Clock } from '../clock.ts';
 import type { CallService } from '../service/call-service.ts';
 import type { EndpointService } from '../service/endpoint-service.ts';
 import type { ChangeFeed } from '../store/change-feed.ts';
 import type { CallStore } from '../store/port.ts';
+import type { QuarantineStore } from '../store/quarantine-port.ts';
+import type { SipDirectory } from '../store/sip-port.ts';
 import { registerBearerAuth, type TokenVerifier } from './bearer-auth.ts';
+import { clientErrorHandler } from './client-errors.ts';
+import { type ConsoleRouteOptions, consoleRoutes } from './console/console-route.ts';
 import { frameworkErrors, registerErrorHandlers } from './error-handler.ts';
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from './http-limits.ts';
 import { createApiMetrics } from './metrics.ts';
+import { openApiOptions } from './openapi-document.ts';
+import { registerRequestHeaderChecks } from './request-header-checks.ts';
 import { callCommandRoutes } from './routes/call-commands.ts';
 import { callRoutes } from './routes/calls.ts';
 import { deliveryRoutes } from './routes/deliveries.ts';
 import { endpointRoutes } from './routes/endpoints.ts';
 import { eventStreamRoutes } from './routes/event-stream.ts';
 import { eventRoutes } from './routes/events.ts';
+import { keyRoutes } from './routes/keys.ts';
 import { operationRoutes } from './routes/operations.ts';
+import { sipRoomRoutes } from './routes/sip-rooms.ts';
+import { sipUserRoutes } from './routes/sip-users.ts';
+import { registerStreamTokens, StreamTokens } from './stream-token.ts';
 
 export interface AppOptions {
   service: CallService;
@@ -28,7 +37,12 @@ export interface AppOptions {
   /** The store's change feed: wakes SSE streams when events are appended (on any node). */
   changes: ChangeFeed;
   clock: Clock;
-  auth: TokenVerifier;
+  /** Who may call: one admin key (a verifier), or scoped keys (`KeyService`). */
+  auth: TokenVerifier | Authenticator;
+  /** Scoped API keys; their routes (`/v1/keys`) are served only when given. */
+  keys?: KeyService;
+  /** Connection, timeout and stream bounds; each defaults to `DEFAULT_HTTP_LIMITS`. */
+  limits?: Partial<HttpLimits>;
   /** Reported in the OpenAPI document. */
   version: string;
   logger?: FastifyServerOptions['logger'];
@@ -40,17 +54,24 @@ export interface AppOptions {
   metricsRegistry?: Registry;
   /** Webhook endpoints and deliveries; their routes are served only when given. */
   endpoints?: EndpointService;
+  /** SIP rooms and users; their routes (`/v1/sip/…`) are served only when given (`serve --sip`). */
+  sipRooms?: SipDirectory;
+  /** Rows set aside as unreadable, and the integrity check at open: shown by /readyz. */
+  quarantine?: QuarantineStore;
+  /** The web console's built files, served under /console/; not served when absent. */
+  console?: ConsoleRouteOptions;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 
 /**
- * The HTTP API (CONTRACT.md §3) as a fastify instance, not yet listening. More plugins
+ * The HTTP API (docs/contract.md §3) as a fastify instance, not yet listening. More plugins
  * (e.g. webhook endpoints) may be registered on it before `listen`/`ready`; they inherit
  * the auth hook, the error envelope and the zod type provider.
  */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const limits = { ...DEFAULT_HTTP_LIMITS, ...options.limits };
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
@@ -58,14 +79,23 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // validation and is named there; longer still is a router error, in the same envelope.
     routerOptions: { maxParamLength: 512 },
     frameworkErrors,
+    clientErrorHandler,
+    // Checked every second, so that a slow sender is cut off near its deadline.
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: 1_000 },
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionTimeout: limits.socketIdleTimeoutMs,
   });
+  app.server.maxConnections = limits.maxConnections;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler<ZodRouteSchema>((route) =>
     isCallView(route) ? stringifyCallView : serializerCompiler(route),
   );
   acceptEmptyJsonBody(app);
   registerErrorHandlers(app);
-  registerBearerAuth(app, options.auth);
+  registerRequestHeaderChecks(app);
+  registerBearerAuth(app, options.auth, new RateLimiter(options.clock));
+  registerStreamTokens(app, new StreamTokens(options.clock));
 
   const metrics = createApiMetrics({
     registry: options.metricsRegistry ?? new Registry(),
@@ -75,21 +105,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => metrics.close());
 
   // Registered before the routes: it collects them as they are added.
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'callhook',
-        version: options.version,
-        description: 'Call events for bots: the control API, the event log and its stream.',
-      },
-      components: {
-        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
-      },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-  });
+  await app.register(swagger, openApiOptions(options.version));
 
   const deps = { service: options.service, store: options.store, metrics };
   await app.register(callRoutes, deps);
@@ -100,12 +116,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     changes: options.changes,
     clock: options.clock,
     heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
+    maxStreamsPerKey: limits.maxStreamsPerKey,
   });
-  await app.register(operationRoutes, deps);
+  await app.register(operationRoutes, {
+    ...deps,
+    ...(options.quarantine && { quarantine: options.quarantine }),
+  });
   if (options.endpoints) {
     await app.register(endpointRoutes, { endpoints: options.endpoints });
     await app.register(deliveryRoutes, { endpoints: options.endpoints });
   }
+  if (options.keys) await app.register(keyRoutes, { keys: options.keys });
+  if (options.sipRooms) {
+    await app.register(sipRoomRoutes, { rooms: options.sipRooms, clock: options.clock });
+    await app.register(sipUserRoutes, { directory: options.sipRooms, clock: options.clock });
+  }
+  if (options.console) await app.register(consoleRoutes, options.console);
   return app;
 }
 

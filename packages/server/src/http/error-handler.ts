@@ -3,7 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { CallhookError } from '../errors.ts';
 
 // Every failure leaves the API as `{"error": {"code", "message", "details"?}}` with a code of
-// CONTRACT.md §3 — schema failures, fastify's own errors, CallhookError, and the unexpected.
+// docs/contract.md §3 — schema failures, fastify's own errors, CallhookError, and the unexpected.
 
 /** One rejected field: where (`in` body/querystring/params/headers, `path` like `threadId`). */
 export interface FieldIssue {
@@ -41,6 +41,9 @@ export function sendError(reply: FastifyReply, error: CallhookError): FastifyRep
     },
   };
   if (error.code === 'unauthorized') reply.header('www-authenticate', 'Bearer');
+  // An error that knows when to come back (StoreUnavailableError: a full disk) says so.
+  const retryAfter = (error as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   return reply.code(error.status).type('application/json; charset=utf-8').send(body);
 }
 

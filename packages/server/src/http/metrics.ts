@@ -29,6 +29,12 @@ const NAMES = [
   'callhook_active_calls',
 ] as const;
 
+const TOTAL_NAMED_GAUGES = [
+  'nodejs_active_handles_total',
+  'nodejs_active_requests_total',
+  'nodejs_active_resources_total',
+] as const;
+
 /**
  * The service's Prometheus metrics. Events are counted from the EventBus (so auto-ended
  * calls count too); active calls are read from the store at scrape time, never drifting.
@@ -43,6 +49,9 @@ export function createApiMetrics(deps: {
   // A registry shared with another app instance already has the process metrics.
   if (!registry.getSingleMetric('process_cpu_user_seconds_total')) {
     collectDefaultMetrics({ register: registry });
+    // Gauges named like counters (promtool check metrics refuses them); the same figures stay
+    // as nodejs_active_handles, _requests and _resources, by type.
+    for (const name of TOTAL_NAMED_GAUGES) registry.removeSingleMetric(name);
   }
   const commands = new Counter({
     name: 'callhook_commands_total',

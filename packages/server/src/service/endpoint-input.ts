@@ -71,21 +71,28 @@ export const updateEndpointInputSchema = z
  * A point in time: integer milliseconds since the Unix epoch (like every time of the API), or
  * an ISO-8601 date-time with `Z` or an offset (no zone-less local times: they are ambiguous).
  */
-export const instantSchema = z
-  .union([
-    z.int().nonnegative(),
-    z.iso
-      .datetime({ offset: true })
-      .transform((text) => Date.parse(text))
-      .pipe(z.int().nonnegative()),
-  ])
-  .describe('ms since the Unix epoch, or an ISO-8601 date-time with Z or an offset');
+function instant() {
+  return z
+    .union([
+      z.int().nonnegative(),
+      z.iso
+        .datetime({ offset: true })
+        .transform((text) => Date.parse(text))
+        .pipe(z.int().nonnegative()),
+    ])
+    .describe('ms since the Unix epoch, or an ISO-8601 date-time with Z or an offset');
+}
+
+export const instantSchema = instant();
 
 export const replayWindowSchema = z.strictObject({
   since: instantSchema.describe('replay events that occurred at or after this time'),
-  until: instantSchema
-    .optional()
-    .describe('…and at or before this time (default: now); must not be before since'),
+  // A schema of its own, described before made optional: fastify's OpenAPI transform drops
+  // the ISO-8601 branch of a union met twice, or described after .optional(), and `until`
+  // was documented as integer-only.
+  until: instant()
+    .describe('…and at or before this time (default: now); must not be before since')
+    .optional(),
 });
 
 /** POST …/enable: the body is optional, and so is each field. */

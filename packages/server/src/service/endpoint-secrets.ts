@@ -1,7 +1,7 @@
 import { generateSecret } from '@callhook/sdk';
 import type { EndpointSecret } from '../store/delivery-port.ts';
 
-// Signing secrets of an endpoint (CONTRACT.md §3, §4): the current one signs forever; after a
+// Signing secrets of an endpoint (docs/contract.md §3, §4): the current one signs forever; after a
 // rotation the previous one keeps signing for 24 h too, so a receiver can deploy the new one
 // without dropping a delivery. A secret is live while `expiresAt` is null or still ahead —
 // the same rule the store applies when it hands secrets to the dispatcher.

@@ -37,7 +37,7 @@ import {
 export interface EndpointServiceOptions {
   store: DeliveryStore;
   clock: Clock;
-  /** Which webhook targets may be dialled (the SSRF guard, CONTRACT.md §4). */
+  /** Which webhook targets may be dialled (the SSRF guard, docs/contract.md §4). */
   policy: TargetPolicy;
   /** Host name lookup for URL checks; the system resolver by default. */
   resolve?: HostResolver;
@@ -57,7 +57,7 @@ export interface PageQuery {
 }
 
 /**
- * Webhook endpoints and their deliveries (CONTRACT.md §3): subscriptions with their signing
+ * Webhook endpoints and their deliveries (docs/contract.md §3): subscriptions with their signing
  * secrets, and the operator's view of and hand on the outbox. Answers are public views; a
  * secret is shown only by `create` and `rotateSecret`.
  */

@@ -4,7 +4,7 @@ import { type CallKind, pickKind, type TrafficMix } from './traffic-mix.ts';
 
 // The call scripts of a simulation: a pure function of (seed, index, mix), so the same seed
 // makes the same traffic whatever the concurrency or timing. Each kind imitates a real call
-// shape; the ScriptBuilder keeps every step valid under CONTRACT.md §2.
+// shape; the ScriptBuilder keeps every step valid under docs/contract.md §2.
 
 export interface CallScript {
   index: number;

@@ -1,6 +1,6 @@
 import type { ScriptStep } from './script-builder.ts';
 
-// How each script step goes over the control API (CONTRACT.md §3).
+// How each script step goes over the control API (docs/contract.md §3).
 
 export interface CommandRequest {
   method: 'POST' | 'DELETE';

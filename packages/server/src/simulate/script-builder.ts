@@ -1,4 +1,4 @@
-// Builds one call's script while tracking the participants' states (CONTRACT.md §2), so every
+// Builds one call's script while tracking the participants' states (docs/contract.md §2), so every
 // step is valid when it is written, and each step knows how many events it will emit.
 // A generator bug (a step the contract forbids) throws here, not as a 409 at run time.
 

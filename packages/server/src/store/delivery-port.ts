@@ -1,6 +1,6 @@
 import type { CallEventType } from '@callhook/sdk';
 
-// The delivery half of the storage port (CONTRACT.md §3 endpoints/deliveries, §4 protocol).
+// The delivery half of the storage port (docs/contract.md §3 endpoints/deliveries, §4 protocol).
 // Deliveries form lanes, one per (endpoint, call): only the lane's head — its lowest pending
 // seq — has a `nextAttemptAt`; the others wait with null until the head is delivered or
 // given up, which is how "seq n+1 is not sent before seq n" is kept without locks. The lanes
@@ -55,7 +55,7 @@ export interface DeliveryRecord {
   seq: number;
   /**
    * The seq of the previous event of this call that this endpoint was sent (its lane's
-   * previous delivery), 0 when none: the `callhook-previous-seq` header (CONTRACT.md §4).
+   * previous delivery), 0 when none: the `callhook-previous-seq` header (docs/contract.md §4).
    */
   previousSeq: number;
   eventType: CallEventType;
@@ -82,7 +82,7 @@ export interface AttemptRecord {
 /** A claimed delivery with what it takes to send it. */
 export interface DueDelivery extends DeliveryRecord {
   url: string;
-  /** Live secrets, newest first (each signs; CONTRACT.md §4 rotation). */
+  /** Live secrets, newest first (each signs; docs/contract.md §4 rotation). */
   secrets: string[];
   /** The event body, exactly as it goes on the wire. */
   body: string;
@@ -116,7 +116,7 @@ export interface DueClaim {
   /**
    * At most `limit` heads of one endpoint, less the attempts it has `inFlight` on this node:
    * one endpoint's backlog never fills a claim while other endpoints' due heads wait behind
-   * it (CONTRACT.md §4: endpoints never wait on each other). Omitted: no per-endpoint cap.
+   * it (docs/contract.md §4: endpoints never wait on each other). Omitted: no per-endpoint cap.
    */
   perEndpoint?: { limit: number; inFlight?: Readonly<Record<string, number>> };
 }

@@ -8,7 +8,7 @@ import { startVerifyingReceiver } from './support/verifying-receiver.ts';
 
 // `callhook listen --forward-to` end to end: a real server, a real `listen` process, a real
 // receiver that checks signatures with the `standardwebhooks` package. Each event arrives as
-// the service's own delivery would send it (CONTRACT.md §4), in order, one line printed each.
+// the service's own delivery would send it (docs/contract.md §4), in order, one line printed each.
 
 const opts = { timeout: 60_000 };
 const served = serverForThisFile('listen');
@@ -43,7 +43,7 @@ test(
     const listen = startCli(['listen', '--forward-to', receiver.url], served.env);
     try {
       const [, secret] = await listen.waitForOutput(
-        /Your webhook signing secret is (whsec_\S+) \(use it in your bot\)/,
+        /Your webhook signing secret is (whsec_\S+) \(use it in your bot/,
       );
       receiver.secret = secret;
       await listen.waitForOutput(/Ready! Forwarding all events/);

@@ -19,7 +19,7 @@ const body = JSON.stringify({
   userId: 'u-1',
 });
 
-describe('delivery headers: the wire headers of CONTRACT.md §4', () => {
+describe('delivery headers: the wire headers of docs/contract.md §4', () => {
   it('carries exactly the contract headers, signed as Standard Webhooks verifies', () => {
     const secret = generateSecret();
     const now = Date.now();

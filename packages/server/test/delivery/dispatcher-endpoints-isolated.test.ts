@@ -5,7 +5,7 @@ import type { EngineEvent } from '../../src/engine/call-state.ts';
 import { assertDeliveredInOrder, harnessPerTest } from './dispatcher-harness.ts';
 import type { Receiver } from './webhook-receiver.ts';
 
-// CONTRACT.md §4: endpoints never wait on each other. An endpoint that accepts connections and
+// docs/contract.md §4: endpoints never wait on each other. An endpoint that accepts connections and
 // never answers costs its own slots (maxPerEndpoint) until its own attempt timeout, nothing
 // more: there is no global in-flight budget for hanging endpoints to fill.
 

@@ -5,7 +5,7 @@ import { callWithGaps, GAPPY_CHAIN, GAPPY_TYPES } from '../store/fixtures/call-w
 import { harnessPerTest } from './dispatcher-harness.ts';
 import type { ReceivedRequest } from './webhook-receiver.ts';
 
-// An endpoint filtered by type sees gaps in callhook-seq; callhook-previous-seq (CONTRACT.md
+// An endpoint filtered by type sees gaps in callhook-seq; callhook-previous-seq (docs/contract.md
 // §4) names the one event an ordered receiver waits for. Sent for real, through the
 // dispatcher to a verifying loopback receiver, through a retry in the middle of a chain.
 

@@ -8,7 +8,7 @@ import { WorkerSender } from '../../src/delivery/worker-sender.ts';
 import { openHarness } from './dispatcher-harness.ts';
 import { type LoopbackServer, startLoopbackServer } from './loopback-server.ts';
 
-// CONTRACT.md §4: endpoints never wait on each other — not even two on one host, which share
+// docs/contract.md §4: endpoints never wait on each other — not even two on one host, which share
 // an origin (scheme + host + port) and so the sender's connection pool. `/hang` accepts every
 // request and never answers; `/ok` answers 204. With an endpoint's worth of attempts hanging
 // on `/hang`, an attempt to `/ok` is answered at once, long before any hanging attempt could

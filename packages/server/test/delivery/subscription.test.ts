@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { selectorOf, selects } from '../../src/delivery/subscription.ts';
 
-// The subscription rule (CONTRACT.md §3 "Endpoints"), the same for every store adapter.
+// The subscription rule (docs/contract.md §3 "Endpoints"), the same for every store adapter.
 
 const dtmf = { type: 'call.dtmf', streamId: 's1', threadId: 't1' };
 

@@ -9,7 +9,7 @@ import { apiClient, spawnServer } from '../support/spawn-server.ts';
 // a burst of commands is cut by SIGKILL, the server restarts on the same data directory,
 // and the event log must hold every acknowledged command's events, whole, with gapless seqs.
 
-const KEY = 'crash-test-key';
+const KEY = 'crash-test-key-0123';
 const dir = mkdtempSync(join(tmpdir(), 'callhook-crash-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -5,7 +5,7 @@ import type { CallState, ParticipantState } from '../../src/engine/call-state.ts
 import type { CallCommand } from '../../src/engine/commands.ts';
 import { CALL_ID, callWith, expectError, expectOk, makeContext, T0 } from './engine-fixture.ts';
 
-// Every (participant standing × command) pair, written out from CONTRACT.md §2 by hand —
+// Every (participant standing × command) pair, written out from docs/contract.md §2 by hand —
 // not derived from the engine's own transition table, so the two can disagree.
 type Standing = ParticipantState | 'absent';
 type UserCommand = 'invite' | 'join' | 'pause' | 'unpause' | 'remove' | 'dtmf';

@@ -1,4 +1,4 @@
-// A reference model of one call, written from CONTRACT.md §2 alone (not from the engine):
+// A reference model of one call, written from docs/contract.md §2 alone (not from the engine):
 // it predicts the outcome of every command, replays the events the engine emitted
 // (asserting each was legal at that point), and recomputes dialog time by brute force.
 import assert from 'node:assert/strict';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { ALICE, API_KEY, STREAM, startTestApp, type TestApp, THREAD } from './support/test-app.ts';
 
-// CONTRACT.md §3: `Authorization: Bearer <api key>` on every route but health.
+// docs/contract.md §3: `Authorization: Bearer <api key>` on every route but health.
 
 let t: TestApp;
 before(async () => {

@@ -8,7 +8,7 @@ import {
 } from './support/endpoint-test-app.ts';
 import { ALICE, BOB, createCall } from './support/test-app.ts';
 
-// CONTRACT.md §3: GET /v1/endpoints/:id/deliveries?status=pending|delivered|failed lists an
+// docs/contract.md §3: GET /v1/endpoints/:id/deliveries?status=pending|delivered|failed lists an
 // endpoint's deliveries, each with its attempts (time, status code, latency, error). The
 // deliveries are written by the outbox when calls are driven through the calls API; the
 // dispatcher's part (claim, attempt, outcome) is played by hand against the same store.

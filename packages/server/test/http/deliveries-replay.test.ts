@@ -7,7 +7,7 @@ import {
 } from './support/endpoint-test-app.ts';
 import { ALICE, BOB, createCall } from './support/test-app.ts';
 
-// CONTRACT.md §3: POST /v1/endpoints/:id/replay {since, until?} queues again every event that
+// docs/contract.md §3: POST /v1/endpoints/:id/replay {since, until?} queues again every event that
 // occurred in [since, until] and that the endpoint subscribes to. Times are epoch ms (like
 // every time of the API) or ISO-8601 date-times with a zone; until defaults to now.
 

@@ -8,7 +8,7 @@ import {
 } from './support/endpoint-test-app.ts';
 import { createCall } from './support/test-app.ts';
 
-// CONTRACT.md §3: POST /v1/deliveries/:id/retry sends a delivery again — a failed one goes
+// docs/contract.md §3: POST /v1/deliveries/:id/retry sends a delivery again — a failed one goes
 // back to pending, due now, and the dispatcher is woken. Unknown ids are 404; a delivered one
 // is a conflict (replay sends an event again).
 

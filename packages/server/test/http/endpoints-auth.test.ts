@@ -7,7 +7,7 @@ import {
   startEndpointTestApp,
 } from './support/endpoint-test-app.ts';
 
-// Every endpoint and delivery route needs `Authorization: Bearer <api key>` (CONTRACT.md §3):
+// Every endpoint and delivery route needs `Authorization: Bearer <api key>` (docs/contract.md §3):
 // without it, or with a wrong key, 401 unauthorized — and nothing is changed or shown.
 
 let t: EndpointTestApp;

@@ -8,7 +8,7 @@ import {
 } from './support/endpoint-test-app.ts';
 import { STREAM, THREAD } from './support/test-app.ts';
 
-// CONTRACT.md §3: POST /v1/endpoints → 201 with the secret, GET/PATCH/DELETE by id, a list.
+// docs/contract.md §3: POST /v1/endpoints → 201 with the secret, GET/PATCH/DELETE by id, a list.
 // The create answer is the only one that shows a secret.
 
 const SECRET = /^whsec_[A-Za-z0-9+/]+=*$/;

@@ -8,7 +8,7 @@ import {
 import { createCall } from './support/test-app.ts';
 
 // Disabling by hand (PATCH enabled:false → reason manual) parks an endpoint's deliveries;
-// POST /v1/endpoints/:id/enable (CONTRACT.md §4 "re-enable via API") clears the reason and
+// POST /v1/endpoints/:id/enable (docs/contract.md §4 "re-enable via API") clears the reason and
 // the failure run, makes the waiting deliveries due again, and wakes the dispatcher.
 
 let t: EndpointTestApp;

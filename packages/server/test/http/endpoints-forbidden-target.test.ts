@@ -6,7 +6,7 @@ import {
   startEndpointTestApp,
 } from './support/endpoint-test-app.ts';
 
-// CONTRACT.md §4: endpoint URLs that resolve to loopback, private, link-local or other
+// docs/contract.md §4: endpoint URLs that resolve to loopback, private, link-local or other
 // non-public addresses are refused at creation (and on PATCH), unless the operator allows
 // them. Host names go through the test's fixed resolver: no real DNS, no real network.
 

@@ -7,7 +7,7 @@ import {
 } from './support/endpoint-test-app.ts';
 import { createCall } from './support/test-app.ts';
 
-// CONTRACT.md §3: POST /v1/endpoints/:id/rotate-secret makes a new secret, shown once; the
+// docs/contract.md §3: POST /v1/endpoints/:id/rotate-secret makes a new secret, shown once; the
 // old one keeps signing too for 24 h. What signs is checked where the dispatcher gets it:
 // the `secrets` of the deliveries the store hands out (claimDue).
 

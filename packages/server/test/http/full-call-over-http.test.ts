@@ -93,7 +93,7 @@ test('a full call over HTTP leaves exactly the expected events, seqs and duratio
     assert.equal(event.type, payload.eventType);
     assert.equal(event.occurredAt, occurredAt, `occurredAt of ${payload.eventType} #${i + 1}`);
     assert.deepEqual(event.payload, payload);
-    // Bodies keep the document's field order (CONTRACT.md §1).
+    // Bodies keep the document's field order (docs/contract.md §1).
     assert.deepEqual(Object.keys(event.payload), Object.keys(payload));
     assert.match(event.id, UUID_PATTERN);
   });

@@ -12,7 +12,7 @@ import {
   THREAD,
 } from './support/test-app.ts';
 
-// CONTRACT.md §2/§3: a refused command answers 409 invalid_transition (404 for an unknown
+// docs/contract.md §2/§3: a refused command answers 409 invalid_transition (404 for an unknown
 // call) and changes nothing — no event, no state change.
 
 let t: TestApp;

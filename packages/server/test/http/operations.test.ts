@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { Registry } from 'prom-client';
 import { ALICE, createCall, startTestApp } from './support/test-app.ts';
 
-// /healthz, /readyz, /metrics, /openapi.json (CONTRACT.md §3 "Operations").
+// /healthz, /readyz, /metrics, /openapi.json (docs/contract.md §3 "Operations").
 
 test('/healthz is always ok; /readyz is 503 unavailable once the database is gone', async (ctx) => {
   const t = await startTestApp();
@@ -105,6 +105,7 @@ test('/openapi.json documents every route of the contract, with bearer security'
     'POST /v1/calls/{callId}/end',
     'GET /v1/events',
     'GET /v1/events/stream',
+    'POST /v1/events/stream-token',
     'GET /healthz',
     'GET /readyz',
     'GET /metrics',

@@ -5,7 +5,7 @@ import { endpoint, LEASE_MS, lane, laneRows, startCall, T0 } from './fixtures/de
 import { tempStore } from './fixtures/temp-store.ts';
 
 // A lease names its owner (the node that claimed): a node starting frees only its own, and
-// anyone may take over a lease that has expired (CONTRACT.md §4: nothing accepted is lost).
+// anyone may take over a lease that has expired (docs/contract.md §4: nothing accepted is lost).
 
 const claimAs = (owner: string, now: number, limit = 100): DueClaim => ({
   owner,

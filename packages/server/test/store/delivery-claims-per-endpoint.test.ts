@@ -5,7 +5,7 @@ import { endpoint, LEASE_MS, OWNER, startCall, T0 } from './fixtures/delivery-fi
 import { tempStore } from './fixtures/temp-store.ts';
 
 // perEndpoint: a claim takes no more of one endpoint than its free slots, and goes on past
-// that endpoint's backlog to the others' heads (CONTRACT.md §4: endpoints never wait on each
+// that endpoint's backlog to the others' heads (docs/contract.md §4: endpoints never wait on each
 // other).
 
 const claimOf = (fields: Partial<DueClaim>): DueClaim => ({

@@ -11,7 +11,7 @@ import {
 } from './fixtures/delivery-fixture.ts';
 import { tempStore } from './fixtures/temp-store.ts';
 
-// CONTRACT.md §4: seq n+1 of a call is not sent to an endpoint before seq n was delivered
+// docs/contract.md §4: seq n+1 of a call is not sent to an endpoint before seq n was delivered
 // there or given up; calls never wait on each other, nor endpoints.
 
 test('only the lane head is due; delivering it makes the next seq due at that moment', async (t) => {

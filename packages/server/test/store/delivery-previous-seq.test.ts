@@ -5,7 +5,7 @@ import { callWithGaps, GAPPY_CHAIN, GAPPY_TYPES } from './fixtures/call-with-gap
 import { endpoint, T0 } from './fixtures/delivery-fixture.ts';
 import { tempStore } from './fixtures/temp-store.ts';
 
-// callhook-previous-seq (CONTRACT.md §4): each delivery names the seq of the previous event of
+// callhook-previous-seq (docs/contract.md §4): each delivery names the seq of the previous event of
 // its call that this endpoint was sent, 0 when none. The outbox takes it from the lane; replay
 // from the replayed events, and for a call's first one from the log before it.
 

@@ -16,6 +16,9 @@ const ALL_MIGRATIONS = [
   { version: 3, name: 'previous-seq-lease-owner-missed-events' },
   { version: 4, name: 'call-deadlines' },
   { version: 5, name: 'due-heads-by-endpoint' },
+  { version: 6, name: 'sip-rooms-users' },
+  { version: 7, name: 'api-keys' },
+  { version: 8, name: 'retention-quarantine' },
 ];
 
 function appliedMigrations(db: Database.Database) {

@@ -132,6 +132,10 @@ export const endpointRoutes: FastifyPluginAsyncZod<EndpointRouteDeps> = async (
     },
     async (request) => {
       const { missed, ...endpoint } = await endpoints.enable(request.params.id, request.body ?? {});
+      request.log.warn(
+        { endpointId: endpoint.id, missedEvents: missed.events, replayed: missed.replayed },
+        'endpoint enabled again: its waiting deliveries go out',
+      );
       return { ...endpoint, missed: missedAnswer(endpoint.id, missed) };
     },
   );

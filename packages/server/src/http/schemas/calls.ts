@@ -12,7 +12,7 @@ import { MAX_DTMF_DIGITS } from '../../engine/call-engine.ts';
 import type { CallStatus, EndReason, ParticipantState } from '../../engine/call-state.ts';
 import { pageLimitSchema } from './common.ts';
 
-// Requests and responses of the control API (CONTRACT.md §3 "Calls"), built from the SDK's
+// Requests and responses of the control API (docs/contract.md §3 "Calls"), built from the SDK's
 // id schemas. The engine's state unions are mirrored as records so that a new member there
 // is a compile error here rather than a response the serializer rejects.
 
@@ -43,6 +43,13 @@ function enumOf<T extends string>(values: Record<T, string>, what: string) {
 
 const callStatusSchema = enumOf(CALL_STATUSES, 'status of the call');
 
+export const participantViewSchema = z
+  .object({
+    userId: userIdSchema,
+    state: enumOf(PARTICIPANT_STATES, 'where the participant stands'),
+  })
+  .describe('A participant of a call');
+
 export const callViewSchema = z
   .object({
     callId: callIdSchema,
@@ -53,12 +60,7 @@ export const callViewSchema = z
     endedAt: epochMillisSchema.nullable().describe('end time, or null while active'),
     endReason: enumOf(END_REASONS, 'why the call ended').nullable(),
     participants: z
-      .array(
-        z.object({
-          userId: userIdSchema,
-          state: enumOf(PARTICIPANT_STATES, 'where the participant stands'),
-        }),
-      )
+      .array(participantViewSchema)
       .describe('in invitation order; removed users included'),
     lastSeq: z.int().nonnegative().describe('seq of the last event of this call'),
     callDuration: durationMillisSchema

@@ -4,7 +4,7 @@ import { z } from 'zod';
 // are strict — an unknown field is a 400 naming it, so a typo (`threadID`) never passes
 // silently as "field missing". Headers are open (clients and proxies add their own).
 
-/** The error envelope of CONTRACT.md §3: `{"error": {"code", "message", "details"?}}`. */
+/** The error envelope of docs/contract.md §3: `{"error": {"code", "message", "details"?}}`. */
 export const errorBodySchema = z
   .object({
     error: z.object({

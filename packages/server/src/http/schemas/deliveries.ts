@@ -4,7 +4,7 @@ import { replayWindowSchema } from '../../service/endpoint-input.ts';
 import { pageLimitSchema } from './common.ts';
 import { pageCursorSchema, resourceIdSchema } from './endpoints.ts';
 
-// Deliveries over HTTP (CONTRACT.md §3 "deliveries"): an endpoint's outbox with the attempts
+// Deliveries over HTTP (docs/contract.md §3 "deliveries"): an endpoint's outbox with the attempts
 // made, and the operator's two ways to send again, retry and replay.
 
 export const deliveryParamsSchema = z.object({

@@ -12,7 +12,7 @@ import {
 } from '../../service/endpoint-input.ts';
 import { pageLimitSchema } from './common.ts';
 
-// Webhook endpoints over HTTP (CONTRACT.md §3 "Endpoints"). The request bodies are the
+// Webhook endpoints over HTTP (docs/contract.md §3 "Endpoints"). The request bodies are the
 // endpoint service's own input schemas; the responses mirror its views. A secret appears only
 // in the create and rotate-secret answers.
 

@@ -9,7 +9,7 @@ import {
 import { z } from 'zod';
 import { eventCursorSchema, pageLimitSchema } from './common.ts';
 
-// The event log over HTTP (CONTRACT.md §3 "Events"): polling pages and the SSE stream.
+// The event log over HTTP (docs/contract.md §3 "Events"): polling pages and the SSE stream.
 
 /** A comma-separated list of event types, each checked against the SDK's EVENT_TYPES. */
 export const eventTypeListSchema = z
@@ -43,10 +43,36 @@ export const eventPageSchema = z.object({
     .describe('pass as `after` to read on; the `after` given when the page is empty'),
 });
 
-export const eventStreamQuerySchema = z.strictObject({
-  types: eventTypeListSchema.optional(),
-  after: eventCursorSchema.optional(),
-});
+/**
+ * The stream filters like the log, with `type`; `types` (its first name) is still accepted.
+ * Given both, an event passes when its type is in either list.
+ */
+export const eventStreamQuerySchema = z
+  .strictObject({
+    type: eventTypeListSchema.optional(),
+    types: eventTypeListSchema.optional().describe('the same as `type` (an older name)'),
+    after: eventCursorSchema.optional(),
+    access_token: z
+      .string()
+      .optional()
+      .describe(
+        'a stream token from POST /v1/events/stream-token, for clients that cannot send Authorization (browser EventSource)',
+      ),
+  })
+  .transform(({ type, types, after }) => ({
+    types: type || types ? [...new Set([...(type ?? []), ...(types ?? [])])] : undefined,
+    after,
+  }));
+
+export const streamTokenSchema = z
+  .object({
+    token: z.string().describe('pass as ?access_token= to GET /v1/events/stream'),
+    expiresAt: epochMillisSchema.describe(
+      'when it stops opening streams (a stream already open stays open)',
+    ),
+    streamUrl: z.string().describe('the stream path with the token, ready for new EventSource(…)'),
+  })
+  .describe('A short-lived token that opens the event stream');
 
 export const eventStreamHeadersSchema = z.looseObject({
   'last-event-id': eventCursorSchema

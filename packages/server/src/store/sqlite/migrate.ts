@@ -1,6 +1,11 @@
 import type Database from 'better-sqlite3';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
-import { CREATE_SCHEMA_MIGRATIONS, INSERT_SCHEMA_MIGRATION, SELECT_SCHEMA_VERSION } from './sql.ts';
+import {
+  CREATE_SCHEMA_MIGRATIONS,
+  INSERT_SCHEMA_MIGRATION,
+  SELECT_APPLIED_VERSIONS,
+  SELECT_SCHEMA_VERSION,
+} from './sql.ts';
 import { StoreError } from './store-error.ts';
 
 export interface MigrationResult {
@@ -29,7 +34,12 @@ export function migrate(db: Database.Database): MigrationResult {
       );
     }
     const record = db.prepare(INSERT_SCHEMA_MIGRATION);
-    const pending = MIGRATIONS.filter((m) => m.version > from).sort(
+    // Every known migration not yet applied, not only those above the newest applied: a
+    // version added later below an applied one (numbers reserved for work in parallel) still runs.
+    const applied = new Set(
+      (db.prepare(SELECT_APPLIED_VERSIONS).all() as { version: number }[]).map((r) => r.version),
+    );
+    const pending = MIGRATIONS.filter((m) => !applied.has(m.version)).sort(
       (a, b) => a.version - b.version,
     );
     for (const m of pending) {

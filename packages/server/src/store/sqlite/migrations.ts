@@ -177,6 +177,78 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE status = 'pending' AND next_attempt_at IS NOT NULL;
     `,
   },
+  {
+    version: 6,
+    name: 'sip-rooms-users',
+    sql: `
+      -- SIP rooms (store/sip-port.ts): a dialled user part, sip:<room>@host, names the thread
+      -- whose active call the INVITE joins. Rooms are ASCII and ordered byte for byte.
+      CREATE TABLE sip_rooms (
+        room       TEXT    PRIMARY KEY,
+        stream_id  TEXT    NOT NULL,
+        thread_id  TEXT    NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+      -- Users that may REGISTER: digest hashes H(user:realm:password), never the password.
+      CREATE TABLE sip_users (
+        user_id    TEXT    PRIMARY KEY,
+        realm      TEXT    NOT NULL,
+        ha1_md5    TEXT    NOT NULL,
+        ha1_sha256 TEXT    NOT NULL,
+        created_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
+  {
+    version: 7,
+    name: 'api-keys',
+    sql: `
+      -- Scoped API keys (store/api-key-port.ts): the SHA-256 of each key, never the key. A
+      -- request is authenticated by its hash (the unique index); revoking deletes the row.
+      -- scopes_json is a JSON array of scopes; rate_limit_per_second NULL means no limit.
+      CREATE TABLE api_keys (
+        id                    TEXT    PRIMARY KEY,
+        name                  TEXT    NOT NULL,
+        scopes_json           TEXT    NOT NULL,
+        key_hash              TEXT    NOT NULL UNIQUE,
+        rate_limit_per_second REAL,
+        created_at            INTEGER NOT NULL
+      ) STRICT;
+      -- Listing is newest first on (created_at, id).
+      CREATE INDEX api_keys_by_created ON api_keys (created_at, id);
+    `,
+  },
+  {
+    version: 8,
+    name: 'retention-quarantine',
+    sql: `
+      -- Retention (store/retention-port.ts) removes the oldest events with their deliveries:
+      -- these find the deliveries of a range of positions, and the oldest event a pending
+      -- delivery still needs (retention never goes past it). The second is small: few rows
+      -- are pending at any time.
+      CREATE INDEX deliveries_by_event_position ON deliveries (event_position);
+      CREATE INDEX deliveries_pending_by_position ON deliveries (event_position)
+        WHERE status = 'pending';
+      -- What retention removed: every event at or below removed_through (a log position),
+      -- every event that occurred before removed_before (ms). One row, once anything is removed.
+      CREATE TABLE retention_horizon (
+        id               INTEGER PRIMARY KEY CHECK (id = 1),
+        removed_through  INTEGER NOT NULL,
+        removed_before   INTEGER NOT NULL
+      ) STRICT;
+      -- Rows that could not be read back (invalid JSON: a damaged file, a hand edit), set aside
+      -- so that the rest of the service keeps working (store/quarantine-port.ts). raw is the
+      -- row's text as found; an event is moved here out of the log, a call stays in place.
+      CREATE TABLE quarantined_rows (
+        table_name     TEXT    NOT NULL,
+        row_key        TEXT    NOT NULL,
+        reason         TEXT    NOT NULL,
+        raw            TEXT    NOT NULL,
+        quarantined_at INTEGER NOT NULL,
+        PRIMARY KEY (table_name, row_key)
+      ) STRICT;
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

@@ -10,7 +10,7 @@ import { settleLane } from './delivery-lanes.ts';
 import { deliveryOf, endpointOf, newDeliveryId, type ReplayEventRow } from './delivery-rows.ts';
 import type { DeliveryStatements } from './delivery-statements.ts';
 
-// The operator's two ways to send again (CONTRACT.md §3). Both run inside one IMMEDIATE
+// The operator's two ways to send again (docs/contract.md §3). Both run inside one IMMEDIATE
 // transaction (the caller's) and leave every lane they touch under the lane rule.
 
 /** Events are read for a replay in pages of this many. */

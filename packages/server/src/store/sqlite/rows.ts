@@ -1,5 +1,20 @@
 import type { CallState, EngineEvent } from '../../engine/call-state.ts';
 import type { IdempotencyRecord, StoredEvent } from '../port.ts';
+import { CorruptRowError, type QuarantinedTable } from '../quarantine-port.ts';
+
+/** JSON as stored; a row that is not a JSON object is corrupt (quarantine-port.ts). */
+function parseStored<T>(table: QuarantinedTable, key: string, text: string): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CorruptRowError(table, key, `invalid JSON: ${(error as Error).message}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CorruptRowError(table, key, 'not a JSON object');
+  }
+  return value as T;
+}
 
 // Rows as SQLite returns them, and their conversion to and from the port's values.
 
@@ -7,9 +22,13 @@ export interface CallStateRow {
   state_json: string;
 }
 
-export interface CallPageRow extends CallStateRow {
-  created_at: number;
+/** A call's state with its id, to name it if it cannot be read. */
+export interface CallKeyedStateRow extends CallStateRow {
   call_id: string;
+}
+
+export interface CallPageRow extends CallKeyedStateRow {
+  created_at: number;
 }
 
 export interface DeadlineRow {
@@ -36,8 +55,9 @@ export interface IdempotencyRow {
   created_at: number;
 }
 
-export function callStateOf(row: CallStateRow): CallState {
-  return JSON.parse(row.state_json) as CallState;
+/** The call's state; CorruptRowError naming `callId` if the stored JSON cannot be read. */
+export function callStateOf(row: CallStateRow, callId: string): CallState {
+  return parseStored<CallState>('calls', callId, row.state_json);
 }
 
 export function callParams(state: CallState, deadlineAt: number | null) {
@@ -73,7 +93,7 @@ export function storedEventOf(row: EventRow): StoredEvent {
     seq: row.seq,
     type: row.type as StoredEvent['type'],
     occurredAt: row.occurred_at,
-    payload: JSON.parse(row.payload_json) as StoredEvent['payload'],
+    payload: parseStored<StoredEvent['payload']>('events', row.id, row.payload_json),
   };
 }
 

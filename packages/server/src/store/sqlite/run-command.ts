@@ -71,7 +71,7 @@ export function createCommandRunner(
     const row = st.selectCallState.get({ callId });
     const savedRow = key ? st.selectIdempotency.get({ scope: key.scope, key: key.key }) : undefined;
     const outcome = decide(
-      row ? callStateOf(row) : undefined,
+      row ? callStateOf(row, callId) : undefined,
       savedRow ? idempotencyRecordOf(savedRow) : undefined,
     );
     checkOutcome(callId, outcome);

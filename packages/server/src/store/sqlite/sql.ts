@@ -10,6 +10,12 @@ export const PRAGMA_SYNC_NORMAL = 'synchronous = NORMAL';
 /** FULL: fsync at every commit, so a commit survives power loss too. */
 export const PRAGMA_SYNC_FULL = 'synchronous = FULL';
 export const PRAGMA_FOREIGN_KEYS = 'foreign_keys = ON';
+/**
+ * Pages freed by retention go to a free list that `incremental_vacuum` gives back to the OS.
+ * Takes effect only on a database without tables yet (a new one); an older file keeps
+ * reusing its freed pages, so it stops growing but does not shrink (docs/operations.md).
+ */
+export const PRAGMA_AUTO_VACUUM_INCREMENTAL = 'auto_vacuum = INCREMENTAL';
 /** Wait for another connection's write lock instead of failing at once with SQLITE_BUSY. */
 export const PRAGMA_BUSY_TIMEOUT = 'busy_timeout = 5000';
 /**
@@ -35,6 +41,11 @@ export const PRAGMA_JOURNAL_SIZE_LIMIT = 'journal_size_limit = 67108864';
 export const PRAGMA_WAL_AUTOCHECKPOINT_SAFETY_NET = 'wal_autocheckpoint = 100000';
 /** Copies what it can of the WAL into the file without waiting for, or blocking, the writer. */
 export const PRAGMA_WAL_CHECKPOINT_PASSIVE = 'wal_checkpoint(PASSIVE)';
+/**
+ * Copies the whole WAL into the file and cuts the WAL to zero bytes, waiting for the lock:
+ * only at open and to recover from a full disk (write-faults.ts), never on the hot path.
+ */
+export const PRAGMA_WAL_CHECKPOINT_TRUNCATE = 'wal_checkpoint(TRUNCATE)';
 
 // ── migrations ───────────────────────────────────────────────────────────────────────────
 
@@ -46,6 +57,7 @@ export const CREATE_SCHEMA_MIGRATIONS = `
   ) STRICT`;
 export const SELECT_SCHEMA_VERSION =
   'SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations';
+export const SELECT_APPLIED_VERSIONS = 'SELECT version FROM schema_migrations';
 export const INSERT_SCHEMA_MIGRATION =
   'INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @appliedAt)';
 
@@ -70,7 +82,7 @@ export const UPSERT_CALL = `
     deadline_leased_until = NULL`;
 
 export const SELECT_ACTIVE_CALL_STATES =
-  "SELECT state_json FROM calls WHERE status = 'active' ORDER BY created_at, call_id";
+  "SELECT call_id, state_json FROM calls WHERE status = 'active' ORDER BY created_at, call_id";
 export const COUNT_ACTIVE_CALLS = "SELECT COUNT(*) AS count FROM calls WHERE status = 'active'";
 
 // ── call deadlines ───────────────────────────────────────────────────────────────────────
@@ -111,7 +123,7 @@ export const FILL_MISSING_DEADLINE = `
 
 /** Active calls from before deadlines were stored (migration 4), by calls_without_deadline. */
 export const SELECT_CALLS_WITHOUT_DEADLINE = `
-  SELECT state_json FROM calls INDEXED BY calls_without_deadline
+  SELECT call_id, state_json FROM calls INDEXED BY calls_without_deadline
   WHERE status = 'active' AND deadline_at IS NULL LIMIT @limit`;
 
 /** Which optional filters a page of calls is selected by. */
@@ -188,3 +200,32 @@ export const DELETE_IDEMPOTENCY_OLDER_THAN =
 // ── health ───────────────────────────────────────────────────────────────────────────────
 
 export const PING = 'SELECT 1 AS ok';
+
+/**
+ * Readiness probe while writes fail (write-faults.ts): rewrites one row with its own value,
+ * which changes nothing but appends a page to the WAL, as any commit does.
+ */
+export const PROBE_WRITE = `
+  UPDATE schema_migrations SET applied_at = applied_at
+  WHERE version = (SELECT MAX(version) FROM schema_migrations)`;
+
+// ── quarantine (quarantine.ts) ───────────────────────────────────────────────────────────
+
+export const INSERT_QUARANTINED = `
+  INSERT OR IGNORE INTO quarantined_rows (table_name, row_key, reason, raw, quarantined_at)
+  VALUES (@table, @key, @reason, @raw, @at)`;
+
+/** A call that cannot be read has no deadline any node could act on: never due, never listed. */
+export const PARK_QUARANTINED_CALL = `
+  UPDATE calls SET deadline_at = 9007199254740991, deadline_leased_by = NULL,
+    deadline_leased_until = NULL
+  WHERE call_id = @callId`;
+
+export const COUNT_QUARANTINED = 'SELECT COUNT(*) AS count FROM quarantined_rows';
+
+export const SELECT_QUARANTINED = `
+  SELECT table_name AS "table", row_key AS key, reason, quarantined_at AS quarantinedAt
+  FROM quarantined_rows ORDER BY quarantined_at DESC, row_key LIMIT @limit`;
+
+/** At most this many problems are reported by the check at open. */
+export const PRAGMA_INTEGRITY_CHECK = 'integrity_check(20)';

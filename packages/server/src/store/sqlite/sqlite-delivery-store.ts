@@ -13,6 +13,7 @@ import type {
   Page,
 } from '../delivery-port.ts';
 import { InProcessChangeFeed } from '../in-process-change-feed.ts';
+import type { RetentionHorizon } from '../retention-port.ts';
 import { claimDue, recordOutcomes } from './claims-and-outcomes.ts';
 import { setEndpointLanesEnabled } from './delivery-lanes.ts';
 import {
@@ -30,6 +31,7 @@ import { createOutboxHook } from './outbox.ts';
 import { decodePageCursor, encodePageCursor } from './page-cursor.ts';
 import { replay, retryDelivery } from './retry-and-replay.ts';
 import type { EventsAppendedHook } from './run-command.ts';
+import { retentionExpired } from './sqlite-retention.ts';
 
 export const MAX_DELIVERY_PAGE = 500;
 
@@ -63,7 +65,15 @@ export class SqliteDeliveryStore implements DeliveryStore {
   /** An outcome of the running transaction disabled an endpoint (told after the commit). */
   private disabledInTransaction = false;
 
-  constructor(db: Database.Database, changes = new InProcessChangeFeed()) {
+  /** What retention removed (replay refuses to start before it). */
+  private readonly horizon: () => RetentionHorizon;
+
+  constructor(
+    db: Database.Database,
+    changes = new InProcessChangeFeed(),
+    horizon: () => RetentionHorizon = () => ({ removedThrough: 0, removedBefore: 0 }),
+  ) {
+    this.horizon = horizon;
     const st = prepareDeliveryStatements(db);
     this.st = st;
     this.changes = changes;
@@ -251,6 +261,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
         until,
       });
     }
+    const horizon = this.horizon();
+    if (since < horizon.removedBefore) throw retentionExpired(`replay since ${since}`, horizon);
     const count = this.tx.replay(endpointId, since, until, now);
     if (count > 0) this.changes.publish({ deliveries: true });
     return count;

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CallState } from '../../engine/call-state.ts';
 import { CallhookError } from '../../errors.ts';
@@ -11,10 +9,13 @@ import type {
   IdempotencyRecord,
   StoredEvent,
 } from '../port.ts';
+import { CorruptRowError, type QuarantinedRow } from '../quarantine-port.ts';
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
+import { secureDatabaseFiles } from './file-modes.ts';
 import { type MigrationResult, migrate } from './migrate.ts';
 import { decodePageCursor, encodePageCursor } from './page-cursor.ts';
-import { callStateOf, idempotencyRecordOf, storedEventOf } from './rows.ts';
+import { integrityProblemsOf, SqliteQuarantine } from './quarantine.ts';
+import { callStateOf, idempotencyRecordOf } from './rows.ts';
 import {
   type CommandRunner,
   createCommandRunner,
@@ -23,7 +24,9 @@ import {
 } from './run-command.ts';
 import * as sql from './sql.ts';
 import { SqliteDeliveryStore } from './sqlite-delivery-store.ts';
+import { retentionExpired, SqliteRetention } from './sqlite-retention.ts';
 import { callPageIndex, prepareStatements, type Statements } from './statements.ts';
+import { type WriteFault, WriteFaults } from './write-faults.ts';
 
 export interface SqliteStoreOptions {
   /** Database file; created with its directory if missing. `:memory:` for a throwaway store. */
@@ -42,6 +45,12 @@ export interface SqliteStoreOptions {
   checkpoint?: 'background' | 'inline';
   /** The background checkpointer stopped, and checkpoints are inline again; default: ignore. */
   onCheckpointError?: (error: Error) => void;
+  /** Background checkpoints fail for now (a full disk), or work again (`null`); default: ignore. */
+  onCheckpointFailing?: (error: Error | null) => void;
+  /** Writes fail for a reason outside the service (write-faults.ts), or work again (`null`). */
+  onWriteFault?: (fault: WriteFault | null) => void;
+  /** A row that cannot be read back was set aside (quarantine.ts); default: ignore. */
+  onQuarantined?: (row: QuarantinedRow) => void;
 }
 
 export const MAX_CALL_PAGE = 500;
@@ -58,6 +67,12 @@ export class SqliteStore implements CallStore {
   readonly checkpointer: Checkpointer | undefined;
   /** Told after every commit that appended events or changed endpoints or deliveries. */
   readonly changes = new InProcessChangeFeed();
+  /** Removal of the oldest events (store/retention-port.ts). */
+  readonly retention: SqliteRetention;
+  /** Whether writes fail for a reason outside the service (full disk), and since when. */
+  readonly faults: WriteFaults;
+  /** Rows that cannot be read back, set aside; what the integrity check at open found. */
+  readonly quarantine: SqliteQuarantine;
   private readonly st: Statements;
   private readonly hooks: EventsAppendedHook[] = [];
   private readonly command: CommandRunner;
@@ -65,12 +80,28 @@ export class SqliteStore implements CallStore {
     (deadlines: readonly { callId: string; deadlineAt: number }[]) => void
   >;
 
-  constructor(db: Database.Database, migration: MigrationResult, checkpointer?: Checkpointer) {
+  constructor(
+    db: Database.Database,
+    migration: MigrationResult,
+    checkpointer?: Checkpointer,
+    options: {
+      onWriteFault?: (fault: WriteFault | null) => void;
+      onQuarantined?: (row: QuarantinedRow) => void;
+      integrityProblems?: readonly string[];
+    } = {},
+  ) {
     this.db = db;
+    this.faults = new WriteFaults(db, options.onWriteFault);
+    this.quarantine = new SqliteQuarantine(
+      db,
+      options.integrityProblems ?? [],
+      options.onQuarantined,
+    );
     this.migration = migration;
     this.checkpointer = checkpointer;
     this.st = prepareStatements(db);
-    this.deliveries = new SqliteDeliveryStore(db, this.changes);
+    this.retention = new SqliteRetention(db);
+    this.deliveries = new SqliteDeliveryStore(db, this.changes, () => this.retention.horizonNow());
     // First hook: the outbox is written with the events, before any hook added later runs.
     this.hooks.push(this.deliveries.outboxHook);
     this.command = createCommandRunner(db, this.st, this.hooks, this.changes);
@@ -93,7 +124,18 @@ export class SqliteStore implements CallStore {
     decide: Decide<R>,
     options?: { idempotencyKey?: { scope: string; key: string } },
   ): Promise<R> {
-    return this.command.run(callId, decide, options?.idempotencyKey);
+    this.faults.admitWrite(); // refused at once while the disk is full (write-faults.ts)
+    let result: R;
+    try {
+      result = await this.command.run(callId, decide, options?.idempotencyKey);
+    } catch (error) {
+      if (error instanceof CorruptRowError) {
+        this.quarantine.quarantineCall(error, this.st.selectCallState.get({ callId })?.state_json);
+      }
+      throw this.faults.translate(error);
+    }
+    this.faults.succeeded(); // its commit went through: writes work (again)
+    return result;
   }
 
   async getIdempotency(scope: string, key: string): Promise<IdempotencyRecord | undefined> {
@@ -108,7 +150,12 @@ export class SqliteStore implements CallStore {
 
   async getCall(callId: string): Promise<CallState | undefined> {
     const row = this.st.selectCallState.get({ callId });
-    return row ? callStateOf(row) : undefined;
+    try {
+      return row ? callStateOf(row, callId) : undefined;
+    } catch (error) {
+      if (error instanceof CorruptRowError) this.quarantine.quarantineCall(error, row?.state_json);
+      throw error;
+    }
   }
 
   async listCalls(
@@ -143,7 +190,7 @@ export class SqliteStore implements CallStore {
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      calls: page.map(callStateOf),
+      calls: this.quarantine.calls(page),
       nextCursor:
         rows.length > limit && last
           ? encodePageCursor({ createdAt: last.created_at, id: last.call_id })
@@ -152,7 +199,7 @@ export class SqliteStore implements CallStore {
   }
 
   async listActiveCalls(): Promise<CallState[]> {
-    return this.st.selectActiveCallStates.all().map(callStateOf);
+    return this.quarantine.calls(this.st.selectActiveCallStates.all());
   }
 
   async countActiveCalls(): Promise<number> {
@@ -176,7 +223,7 @@ export class SqliteStore implements CallStore {
   }
 
   async listCallsWithoutDeadline(limit: number): Promise<CallState[]> {
-    return this.st.selectCallsWithoutDeadline.all({ limit }).map(callStateOf);
+    return this.quarantine.calls(this.st.selectCallsWithoutDeadline.all({ limit }));
   }
 
   async fillMissingDeadlines(
@@ -204,17 +251,31 @@ export class SqliteStore implements CallStore {
       types: query.types && query.types.length > 0 ? JSON.stringify(query.types) : null,
       limit: query.limit,
     };
+    if (after > 0) {
+      const horizon = this.retention.horizonNow();
+      if (after < horizon.removedThrough) throw retentionExpired(`the log after ${after}`, horizon);
+    }
     const statement =
       query.callId === undefined ? this.st.selectEventsAfter : this.st.selectCallEventsAfter;
-    return statement.all(params).map(storedEventOf);
+    // A corrupt row is left out (quarantine.ts): read on past it until the page is full.
+    const events: StoredEvent[] = [];
+    for (let from = after; ; ) {
+      const rows = statement.all({ ...params, after: from, limit: query.limit - events.length });
+      const read = this.quarantine.events(rows);
+      events.push(...read.events);
+      if (read.skipped === 0 || rows.length === 0 || events.length >= query.limit) return events;
+      from = rows[rows.length - 1]!.position;
+    }
   }
 
   async lastEventPosition(): Promise<number> {
     return this.st.selectLastEventPosition.get()!.position;
   }
 
+  /** Rejects while writes fail (StoreUnavailableError), after trying one (write-faults.ts). */
   async ping(): Promise<void> {
     this.st.ping.get();
+    this.faults.check();
   }
 
   async close(): Promise<void> {
@@ -243,10 +304,11 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
       { path: options.path, checkpoint },
     );
   }
-  if (!inMemory) mkdirSync(dirname(options.path), { recursive: true });
+  if (!inMemory) secureDatabaseFiles(options.path);
   const db = new Database(options.path);
   try {
     db.pragma(sql.PRAGMA_BUSY_TIMEOUT);
+    db.pragma(sql.PRAGMA_AUTO_VACUUM_INCREMENTAL); // before the first table is made
     db.pragma(sql.PRAGMA_JOURNAL_WAL);
     db.pragma(options.durability === 'strict' ? sql.PRAGMA_SYNC_FULL : sql.PRAGMA_SYNC_NORMAL);
     db.pragma(sql.PRAGMA_FOREIGN_KEYS);
@@ -258,9 +320,20 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     const migration = migrate(db);
     const checkpointer =
       checkpoint === 'background'
-        ? startCheckpointer({ path: options.path, db, onError: options.onCheckpointError })
+        ? startCheckpointer({
+            path: options.path,
+            db,
+            onError: options.onCheckpointError,
+            onFailing: options.onCheckpointFailing,
+          })
         : undefined;
-    return new SqliteStore(db, migration, checkpointer);
+    const store = new SqliteStore(db, migration, checkpointer, {
+      onWriteFault: options.onWriteFault,
+      onQuarantined: options.onQuarantined,
+      integrityProblems: inMemory ? [] : integrityProblemsOf(db),
+    });
+    store.faults.recoverAtOpen();
+    return store;
   } catch (error) {
     db.close();
     throw error;

@@ -1,5 +1,12 @@
 import type Database from 'better-sqlite3';
-import type { CallPageRow, CallStateRow, DeadlineRow, EventRow, IdempotencyRow } from './rows.ts';
+import type {
+  CallKeyedStateRow,
+  CallPageRow,
+  CallStateRow,
+  DeadlineRow,
+  EventRow,
+  IdempotencyRow,
+} from './rows.ts';
 import * as sql from './sql.ts';
 
 // The adapter's statements, prepared once per connection at open (after migrations).
@@ -24,11 +31,13 @@ export function prepareStatements(db: Database.Database) {
   return {
     selectCallState: db.prepare<Params, CallStateRow>(sql.SELECT_CALL_STATE),
     upsertCall: db.prepare<Params>(sql.UPSERT_CALL),
-    selectActiveCallStates: db.prepare<[], CallStateRow>(sql.SELECT_ACTIVE_CALL_STATES),
+    selectActiveCallStates: db.prepare<[], CallKeyedStateRow>(sql.SELECT_ACTIVE_CALL_STATES),
     countActiveCalls: db.prepare<[], { count: number }>(sql.COUNT_ACTIVE_CALLS),
     claimDeadlines: db.prepare<Params, DeadlineRow>(sql.CLAIM_DEADLINES),
     selectNextDeadline: db.prepare<[], { at: number | null }>(sql.SELECT_NEXT_DEADLINE),
-    selectCallsWithoutDeadline: db.prepare<Params, CallStateRow>(sql.SELECT_CALLS_WITHOUT_DEADLINE),
+    selectCallsWithoutDeadline: db.prepare<Params, CallKeyedStateRow>(
+      sql.SELECT_CALLS_WITHOUT_DEADLINE,
+    ),
     fillMissingDeadline: db.prepare<Params>(sql.FILL_MISSING_DEADLINE),
     callPages: callPageStatements(db),
 

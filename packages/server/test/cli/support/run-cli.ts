@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reapAtEnd } from '../../support/child-reaper.ts';
 
@@ -7,12 +10,16 @@ import { reapAtEnd } from '../../support/child-reaper.ts';
 
 const CLI = fileURLToPath(new URL('../../../src/cli/main.ts', import.meta.url));
 
+// The config directory of the CLI runs of this test process (listen keeps its secrets
+// there), so no test reads or writes the real user's ~/.config.
+const CONFIG_DIR = mkdtempSync(join(tmpdir(), 'callhook-cli-config-'));
+
 /** The environment of a CLI run, without the caller's CALLHOOK_* settings leaking in. */
 function cliEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(([name]) => !name.startsWith('CALLHOOK_')),
   );
-  return { ...clean, ...env };
+  return { ...clean, CALLHOOK_CONFIG_DIR: CONFIG_DIR, ...env };
 }
 
 export interface CliResult {

@@ -7,7 +7,7 @@ import { endpoint, LEASE_MS } from './delivery-records.ts';
 import type { StoreFactory } from './store-factory.ts';
 
 // claimDue's per-endpoint cap: one endpoint's backlog never fills a claim while the due heads
-// of other endpoints wait behind it (CONTRACT.md §4: endpoints never wait on each other).
+// of other endpoints wait behind it (docs/contract.md §4: endpoints never wait on each other).
 
 /** Calls created one ms apart from `at`: ep_busy subscribes to all; ep_quiet only to `quiet`. */
 async function backlog(calls: CallStore, deliveries: DeliveryStore) {

@@ -4,7 +4,7 @@ import { allEvents, dtmf, startCall, T0 } from './call-commands.ts';
 import { claim, drain, endpoint, lanesOf, outcome, SECRET } from './delivery-records.ts';
 import type { StoreFactory } from './store-factory.ts';
 
-// Lanes: per (endpoint, call) only the lowest pending seq is claimable (CONTRACT.md §4 order).
+// Lanes: per (endpoint, call) only the lowest pending seq is claimable (docs/contract.md §4 order).
 
 export function lanesContract(open: StoreFactory): void {
   test("only a lane's lowest pending seq is claimable", async (t) => {

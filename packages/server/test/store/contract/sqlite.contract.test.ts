@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { SqliteApiKeyStore } from '../../../src/store/sqlite/api-keys.ts';
+import { SqliteDeliveryBacklog } from '../../../src/store/sqlite/delivery-backlog.ts';
 import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite/index.ts';
+import { SqliteSipDirectory } from '../../../src/store/sqlite/sip-directory.ts';
 import { storeContract } from './all-contracts.ts';
 import type { StoreUnderTest } from './store-factory.ts';
 
@@ -20,6 +23,10 @@ function sqliteStore(t: TestContext): Promise<StoreUnderTest> {
     calls: store,
     deliveries: store.deliveries,
     changes: store.changes,
+    retention: store.retention,
+    keys: new SqliteApiKeyStore(store.db),
+    backlog: new SqliteDeliveryBacklog(store.db),
+    sip: new SqliteSipDirectory(store.db),
     close: () => store.close(),
     reopen: async () => {
       await store.close();

@@ -1,7 +1,11 @@
 import type { TestContext } from 'node:test';
+import type { ApiKeyStore } from '../../../src/store/api-key-port.ts';
 import type { ChangeFeed } from '../../../src/store/change-feed.ts';
+import type { DeliveryBacklogStore } from '../../../src/store/delivery-backlog-port.ts';
 import type { DeliveryStore } from '../../../src/store/delivery-port.ts';
 import type { CallStore } from '../../../src/store/port.ts';
+import type { RetentionStore } from '../../../src/store/retention-port.ts';
+import type { SipDirectory } from '../../../src/store/sip-port.ts';
 
 // What the conformance suite needs of an adapter: the two halves of the storage port on one
 // database, and a way to close and open that database again. Nothing else — the contracts
@@ -12,6 +16,14 @@ export interface StoreUnderTest {
   deliveries: DeliveryStore;
   /** Told after every commit that changed something (events, endpoints, deliveries). */
   changes: ChangeFeed;
+  /** Scoped API keys. */
+  keys: ApiKeyStore;
+  /** What waits to be delivered (metrics). */
+  backlog: DeliveryBacklogStore;
+  /** SIP rooms. */
+  sip: SipDirectory;
+  /** Removal of the oldest events, deliveries and idempotency records. */
+  retention: RetentionStore;
   /** Closes this store and opens the same database again: a restart of the service. */
   reopen(): Promise<StoreUnderTest>;
   close(): Promise<void>;
