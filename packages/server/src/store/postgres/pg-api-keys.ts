@@ -2,7 +2,8 @@ import type pg from 'pg';
 import { CallhookError } from '../../errors.ts';
 import type { ApiKeyRecord, ApiKeyScope, ApiKeyStore } from '../api-key-port.ts';
 import type { Page } from '../delivery-port.ts';
-import { decodePageCursor, encodePageCursor } from '../sqlite/page-cursor.ts';
+import { checkPageLimit, pageOf } from '../port-checks.ts';
+import { decodePageCursor } from '../sqlite/page-cursor.ts';
 import { query } from './pg-connection.ts';
 
 // Scoped API keys on PostgreSQL (api-key-port.ts). A revoked key is deleted, so no node finds
@@ -65,15 +66,7 @@ export class PgApiKeyStore implements ApiKeyStore {
   }
 
   async listKeys(q: { limit: number; cursor?: string }): Promise<Page<ApiKeyRecord>> {
-    if (!Number.isInteger(q.limit) || q.limit < 1 || q.limit > MAX_PAGE) {
-      throw new CallhookError(
-        'validation_error',
-        `limit must be an integer from 1 to ${MAX_PAGE}`,
-        {
-          limit: q.limit,
-        },
-      );
-    }
+    checkPageLimit(q.limit, MAX_PAGE);
     const before = decodePageCursor(q.cursor);
     const rows = await query<Row>(
       this.pool,
@@ -81,15 +74,7 @@ export class PgApiKeyStore implements ApiKeyStore {
        ORDER BY created_at DESC, id DESC LIMIT $3`,
       [before.createdAt, before.id, q.limit + 1],
     );
-    const page = rows.slice(0, q.limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(keyOf),
-      nextCursor:
-        rows.length > q.limit && last
-          ? encodePageCursor({ createdAt: last.created_at, id: last.id })
-          : null,
-    };
+    return pageOf(rows, q.limit, keyOf);
   }
 
   async revokeKey(id: string): Promise<boolean> {

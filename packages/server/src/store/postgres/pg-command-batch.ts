@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { CallState, EngineEvent } from '../../engine/call-state.ts';
 import type { CommandOutcome, IdempotencyRecord } from '../port.ts';
+import { checkCommandOutcome } from '../port-checks.ts';
 import { newDeliveryId } from '../sqlite/delivery-rows.ts';
 import { StoreError } from '../sqlite/store-error.ts';
 import type { PgChangeFeed } from './pg-change-feed.ts';
@@ -395,17 +396,5 @@ async function upsertIdempotency(
 }
 
 function checkOutcome(callId: string, outcome: CommandOutcome<unknown>): void {
-  if (outcome.state && outcome.state.callId !== callId) {
-    throw new StoreError(
-      'invalid_outcome',
-      `command on call ${callId} returned the state of call ${outcome.state.callId}`,
-    );
-  }
-  const stray = outcome.events.find((e) => e.callId !== callId);
-  if (stray) {
-    throw new StoreError(
-      'invalid_outcome',
-      `command on call ${callId} returned event ${stray.id} of call ${stray.callId}`,
-    );
-  }
+  checkCommandOutcome(callId, outcome, (message) => new StoreError('invalid_outcome', message));
 }

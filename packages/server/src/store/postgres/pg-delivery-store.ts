@@ -12,6 +12,7 @@ import type {
   MissedEvents,
   Page,
 } from '../delivery-port.ts';
+import { checkClaim, checkOwner, checkPageLimit, pageOf } from '../port-checks.ts';
 import {
   type AttemptRow,
   attemptOf,
@@ -23,7 +24,7 @@ import {
   endpointOf,
   endpointParams,
 } from '../sqlite/delivery-rows.ts';
-import { decodePageCursor, encodePageCursor } from '../sqlite/page-cursor.ts';
+import { decodePageCursor } from '../sqlite/page-cursor.ts';
 import type { PgChangeFeed } from './pg-change-feed.ts';
 import { inTransaction, query } from './pg-connection.ts';
 import { bumpEndpointGeneration, type PgEndpointCache } from './pg-endpoint-cache.ts';
@@ -125,7 +126,7 @@ export class PgDeliveryStore implements DeliveryStore {
   }
 
   async listEndpoints(q: { limit: number; cursor?: string }): Promise<Page<EndpointRecord>> {
-    checkLimit(q.limit);
+    checkPageLimit(q.limit, MAX_DELIVERY_PAGE);
     const before = decodePageCursor(q.cursor);
     const rows = await query<EndpointRow>(
       this.pool,
@@ -169,7 +170,7 @@ export class PgDeliveryStore implements DeliveryStore {
     endpointId: string,
     q: { status?: DeliveryStatus; limit: number; cursor?: string },
   ): Promise<Page<WithAttempts>> {
-    checkLimit(q.limit);
+    checkPageLimit(q.limit, MAX_DELIVERY_PAGE);
     const before = decodePageCursor(q.cursor);
     const values: unknown[] = [endpointId, before.createdAt, before.id, q.limit + 1];
     const status = q.status === undefined ? '' : `AND status = $${values.push(q.status)}`;
@@ -539,52 +540,4 @@ async function takeMissedEvents(
   await queue.settle();
   missed.replayed = queue.count;
   return missed;
-}
-
-function checkClaim(now: number, claim: DueClaim): void {
-  checkOwner(claim.owner);
-  const { limit, leaseUntil, perEndpoint } = claim;
-  if (!Number.isSafeInteger(limit) || limit < 1) {
-    throw new RangeError(`claimDue: limit must be a positive integer, got ${limit}`);
-  }
-  if (!(leaseUntil > now)) {
-    throw new RangeError(`claimDue: leaseUntil (${leaseUntil}) must be after now (${now})`);
-  }
-  if (perEndpoint && (!Number.isSafeInteger(perEndpoint.limit) || perEndpoint.limit < 1)) {
-    throw new RangeError(
-      `claimDue: perEndpoint.limit must be a positive integer, got ${perEndpoint.limit}`,
-    );
-  }
-}
-
-function checkOwner(owner: string): void {
-  if (typeof owner !== 'string' || owner === '') {
-    throw new RangeError(`a lease owner must be a non-empty string, got ${String(owner)}`);
-  }
-}
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DELIVERY_PAGE) {
-    throw new CallhookError(
-      'validation_error',
-      `limit must be an integer from 1 to ${MAX_DELIVERY_PAGE}`,
-      { limit },
-    );
-  }
-}
-
-function pageOf<R extends { created_at: number; id: string }, T>(
-  rows: readonly R[],
-  limit: number,
-  map: (row: R) => T,
-): Page<T> {
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map(map),
-    nextCursor:
-      rows.length > limit && last
-        ? encodePageCursor({ createdAt: last.created_at, id: last.id })
-        : null,
-  };
 }

@@ -2,8 +2,9 @@ import type Database from 'better-sqlite3';
 import { CallhookError } from '../../errors.ts';
 import type { ApiKeyRecord, ApiKeyScope, ApiKeyStore } from '../api-key-port.ts';
 import type { Page } from '../delivery-port.ts';
+import { checkPageLimit, pageOf } from '../port-checks.ts';
 import * as sql from './api-keys-sql.ts';
-import { decodePageCursor, encodePageCursor } from './page-cursor.ts';
+import { decodePageCursor } from './page-cursor.ts';
 
 interface ApiKeyRow {
   id: string;
@@ -81,29 +82,14 @@ export class SqliteApiKeyStore implements ApiKeyStore {
   }
 
   async listKeys(query: { limit: number; cursor?: string }): Promise<Page<ApiKeyRecord>> {
-    const { limit } = query;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_API_KEY_PAGE) {
-      throw new CallhookError(
-        'validation_error',
-        `limit must be an integer from 1 to ${MAX_API_KEY_PAGE}`,
-        { limit },
-      );
-    }
+    checkPageLimit(query.limit, MAX_API_KEY_PAGE);
     const before = decodePageCursor(query.cursor);
     const rows = this.st.page.all({
       beforeCreatedAt: before.createdAt,
       beforeId: before.id,
-      limit: limit + 1,
+      limit: query.limit + 1,
     });
-    const page = rows.slice(0, limit);
-    const last = page[page.length - 1];
-    return {
-      items: page.map(apiKeyOf),
-      nextCursor:
-        rows.length > limit && last
-          ? encodePageCursor({ createdAt: last.created_at, id: last.id })
-          : null,
-    };
+    return pageOf(rows, query.limit, apiKeyOf);
   }
 
   async revokeKey(id: string): Promise<boolean> {

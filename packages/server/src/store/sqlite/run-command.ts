@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { CallState } from '../../engine/call-state.ts';
 import type { InProcessChangeFeed } from '../in-process-change-feed.ts';
 import type { CommandOutcome, IdempotencyRecord, StoredEvent } from '../port.ts';
+import { checkCommandOutcome } from '../port-checks.ts';
 import { GroupCommit } from './group-commit.ts';
 import {
   callParams,
@@ -96,17 +97,5 @@ export function createCommandRunner(
 }
 
 function checkOutcome(callId: string, outcome: CommandOutcome<unknown>): void {
-  if (outcome.state && outcome.state.callId !== callId) {
-    throw new StoreError(
-      'invalid_outcome',
-      `command on call ${callId} returned the state of call ${outcome.state.callId}`,
-    );
-  }
-  const stray = outcome.events.find((e) => e.callId !== callId);
-  if (stray) {
-    throw new StoreError(
-      'invalid_outcome',
-      `command on call ${callId} returned event ${stray.id} of call ${stray.callId}`,
-    );
-  }
+  checkCommandOutcome(callId, outcome, (message) => new StoreError('invalid_outcome', message));
 }

@@ -13,6 +13,7 @@ import type {
   Page,
 } from '../delivery-port.ts';
 import { InProcessChangeFeed } from '../in-process-change-feed.ts';
+import { checkClaim, checkOwner, checkPageLimit, pageOf } from '../port-checks.ts';
 import type { RetentionHorizon } from '../retention-port.ts';
 import { claimDue, recordOutcomes } from './claims-and-outcomes.ts';
 import { setEndpointLanesEnabled } from './delivery-lanes.ts';
@@ -28,7 +29,7 @@ import { type DeliveryStatements, prepareDeliveryStatements } from './delivery-s
 import { EnabledEndpoints } from './enabled-endpoints.ts';
 import { takeMissedEvents } from './missed-events.ts';
 import { createOutboxHook } from './outbox.ts';
-import { decodePageCursor, encodePageCursor } from './page-cursor.ts';
+import { decodePageCursor } from './page-cursor.ts';
 import { replay, retryDelivery } from './retry-and-replay.ts';
 import type { EventsAppendedHook } from './run-command.ts';
 import { retentionExpired } from './sqlite-retention.ts';
@@ -141,7 +142,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   async listEndpoints(query: { limit: number; cursor?: string }): Promise<Page<EndpointRecord>> {
-    checkLimit(query.limit);
+    checkPageLimit(query.limit, MAX_DELIVERY_PAGE);
     const before = decodePageCursor(query.cursor);
     const rows = this.st.selectEndpointPage.all({
       beforeCreatedAt: before.createdAt,
@@ -183,7 +184,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     endpointId: string,
     query: { status?: DeliveryStatus; limit: number; cursor?: string },
   ): Promise<Page<WithAttempts>> {
-    checkLimit(query.limit);
+    checkPageLimit(query.limit, MAX_DELIVERY_PAGE);
     const before = decodePageCursor(query.cursor);
     const params = {
       endpointId,
@@ -304,56 +305,6 @@ function unclaimable(claim: DueClaim): string[] {
     for (const [id, n] of Object.entries(cap.inFlight)) if (n >= cap.limit) ids.push(id);
   }
   return ids;
-}
-
-function checkClaim(now: number, claim: DueClaim): void {
-  checkOwner(claim.owner);
-  const { limit, leaseUntil, perEndpoint } = claim;
-  if (!Number.isSafeInteger(limit) || limit < 1) {
-    throw new RangeError(`claimDue: limit must be a positive integer, got ${limit}`);
-  }
-  if (!(leaseUntil > now)) {
-    throw new RangeError(`claimDue: leaseUntil (${leaseUntil}) must be after now (${now})`);
-  }
-  if (perEndpoint && (!Number.isSafeInteger(perEndpoint.limit) || perEndpoint.limit < 1)) {
-    throw new RangeError(
-      `claimDue: perEndpoint.limit must be a positive integer, got ${perEndpoint.limit}`,
-    );
-  }
-}
-
-/** A lease without an owner could be freed by no one but its expiry. */
-function checkOwner(owner: string): void {
-  if (typeof owner !== 'string' || owner === '') {
-    throw new RangeError(`a lease owner must be a non-empty string, got ${String(owner)}`);
-  }
-}
-
-function checkLimit(limit: number): void {
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_DELIVERY_PAGE) {
-    throw new CallhookError(
-      'validation_error',
-      `limit must be an integer from 1 to ${MAX_DELIVERY_PAGE}`,
-      { limit },
-    );
-  }
-}
-
-/** One row more than asked was read: it tells whether there is a next page. */
-function pageOf<R extends { created_at: number; id: string }, T>(
-  rows: readonly R[],
-  limit: number,
-  map: (row: R) => T,
-): Page<T> {
-  const page = rows.slice(0, limit);
-  const last = page[page.length - 1];
-  return {
-    items: page.map(map),
-    nextCursor:
-      rows.length > limit && last
-        ? encodePageCursor({ createdAt: last.created_at, id: last.id })
-        : null,
-  };
 }
 
 function notFound(what: string, id: string): CallhookError {
