@@ -71,3 +71,19 @@ export function checkCommandOutcome(
   if (stray)
     throw fail(`command on call ${callId} returned event ${stray.id} of call ${stray.callId}`);
 }
+
+/** An event query's cursor and page size (`validation_error` otherwise); returns the cursor. */
+export function checkEventQuery(query: { after?: number; limit: number }): number {
+  const after = query.after ?? 0;
+  if (!Number.isSafeInteger(after) || after < 0) {
+    throw new CallhookError('validation_error', 'after must be a non-negative integer', {
+      after,
+    });
+  }
+  if (!Number.isSafeInteger(query.limit) || query.limit < 1) {
+    throw new CallhookError('validation_error', 'limit must be a positive integer', {
+      limit: query.limit,
+    });
+  }
+  return after;
+}

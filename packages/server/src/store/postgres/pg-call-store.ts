@@ -8,6 +8,7 @@ import type {
   IdempotencyRecord,
   StoredEvent,
 } from '../port.ts';
+import { checkEventQuery, checkPageLimit } from '../port-checks.ts';
 import { decodePageCursor, encodePageCursor } from '../sqlite/page-cursor.ts';
 import type { PgChangeFeed } from './pg-change-feed.ts';
 import { type Decide, idempotencyOf, PgCommandBatcher } from './pg-command-batch.ts';
@@ -76,13 +77,7 @@ export class PgCallStore implements CallStore {
 
   async listCalls(q: CallListQuery): Promise<{ calls: CallState[]; nextCursor: string | null }> {
     const { limit } = q;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CALL_PAGE) {
-      throw new CallhookError(
-        'validation_error',
-        `limit must be an integer from 1 to ${MAX_CALL_PAGE}`,
-        { limit },
-      );
-    }
+    checkPageLimit(limit, MAX_CALL_PAGE);
     const before = decodePageCursor(q.cursor);
     const values: unknown[] = [before.createdAt, before.id];
     const where = ['(created_at, call_id) < ($1, $2)'];
@@ -189,17 +184,7 @@ export class PgCallStore implements CallStore {
   }
 
   async readEvents(q: EventQuery): Promise<StoredEvent[]> {
-    const after = q.after ?? 0;
-    if (!Number.isSafeInteger(after) || after < 0) {
-      throw new CallhookError('validation_error', 'after must be a non-negative integer', {
-        after,
-      });
-    }
-    if (!Number.isSafeInteger(q.limit) || q.limit < 1) {
-      throw new CallhookError('validation_error', 'limit must be a positive integer', {
-        limit: q.limit,
-      });
-    }
+    const after = checkEventQuery(q);
     if (after > 0) {
       const horizon = await horizonOf(this.pool);
       if (after < horizon.removedThrough) throw retentionExpired(`the log after ${after}`, horizon);

@@ -9,6 +9,7 @@ import type {
   IdempotencyRecord,
   StoredEvent,
 } from '../port.ts';
+import { checkEventQuery, checkPageLimit } from '../port-checks.ts';
 import { CorruptRowError, type QuarantinedRow } from '../quarantine-port.ts';
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import { secureDatabaseFiles } from './file-modes.ts';
@@ -162,15 +163,7 @@ export class SqliteStore implements CallStore {
     query: CallListQuery,
   ): Promise<{ calls: CallState[]; nextCursor: string | null }> {
     const { limit } = query;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_CALL_PAGE) {
-      throw new CallhookError(
-        'validation_error',
-        `limit must be an integer from 1 to ${MAX_CALL_PAGE}`,
-        {
-          limit,
-        },
-      );
-    }
+    checkPageLimit(limit, MAX_CALL_PAGE);
     // Keyset on (created_at, call_id); without a cursor, start above every real key.
     const before = decodePageCursor(query.cursor);
     const filters = {
@@ -234,17 +227,7 @@ export class SqliteStore implements CallStore {
 
   /** Events after `after` in log order; `types` absent or empty means every type. */
   async readEvents(query: EventQuery): Promise<StoredEvent[]> {
-    const after = query.after ?? 0;
-    if (!Number.isSafeInteger(after) || after < 0) {
-      throw new CallhookError('validation_error', 'after must be a non-negative integer', {
-        after,
-      });
-    }
-    if (!Number.isSafeInteger(query.limit) || query.limit < 1) {
-      throw new CallhookError('validation_error', 'limit must be a positive integer', {
-        limit: query.limit,
-      });
-    }
+    const after = checkEventQuery(query);
     const params = {
       after,
       callId: query.callId,
