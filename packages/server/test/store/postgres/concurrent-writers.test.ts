@@ -55,10 +55,13 @@ test('a reader following the log never skips an event that commits late, with 2 
   const follow = (async () => {
     let after = 0;
     for (;;) {
+      // Whether the writers had finished is read before the page is asked for: a page asked
+      // for while the last command was still committing may rightly come back without it.
+      const finished = !writing;
       const page = await a.calls.readEvents({ after, limit: 500 });
       seen.push(...page);
       if (page.length > 0) after = page[page.length - 1]!.position;
-      else if (!writing) break;
+      else if (finished) break;
     }
   })();
   const calls = 40;
