@@ -8,12 +8,14 @@
 // endpoints' slots. A pool per endpoint would isolate as well, but would keep a pool per
 // endpoint in memory and give up reusing idle connections across endpoints on one host.
 // Redirects are not followed: undici's `request` only follows them through the redirect
-// interceptor, which is not installed here.
+// interceptor, which is not installed here. Interim 1xx responses (a receiver's `100
+// Continue`) are dropped by the connector before undici reads them (interim-responses.ts).
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { setImmediate } from 'node:timers/promises';
 import { Agent, request } from 'undici';
 import { type Clock, SystemClock } from '../clock.ts';
+import { connectorSkippingInterimResponses } from './interim-responses.ts';
 import { bareIp } from './ip-address-class.ts';
 import { parseRetryAfter } from './retry-schedule.ts';
 import { classifySendError, type SendErrorCode } from './send-error.ts';
@@ -82,10 +84,10 @@ export class WebhookSender {
       // bounds the whole attempt either way.
       headersTimeout: DEFAULT_ATTEMPT_TIMEOUT_MS,
       bodyTimeout: DEFAULT_ATTEMPT_TIMEOUT_MS,
-      connect: {
+      connect: connectorSkippingInterimResponses({
         timeout: options.connectTimeoutMs ?? 10_000,
         lookup: guardedLookup(options.policy, options.resolve ?? systemResolver),
-      },
+      }),
     });
   }
 
