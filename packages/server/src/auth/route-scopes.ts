@@ -40,6 +40,7 @@ export const ROUTE_SCOPES: Readonly<Record<string, readonly ApiKeyScope[]>> = {
   'GET /v1/endpoints/:id/deliveries': ['endpoints:write', 'events:read'],
   'POST /v1/deliveries/:id/retry': ENDPOINTS,
   'POST /v1/endpoints/:id/replay': ENDPOINTS,
+  'POST /v1/events/:eventId/resend': ENDPOINTS,
   // SIP (serve --sip): rooms say which thread a dialled number joins — call control, so
   // calls:write; SIP users carry passwords, so admin.
   'POST /v1/sip/rooms': CALLS,
@@ -51,7 +52,8 @@ export const ROUTE_SCOPES: Readonly<Record<string, readonly ApiKeyScope[]>> = {
   // Operations: metrics are read-only figures; the API's description is every key's.
   'GET /metrics': READ,
   'GET /openapi.json': ['events:read', 'calls:write', 'endpoints:write'],
-  // Keys themselves: admin only.
+  // Keys themselves: admin only; but any key may ask which key it is (and so what it may do).
+  'GET /v1/keys/self': ['events:read', 'calls:write', 'endpoints:write'],
   'POST /v1/keys': ADMIN,
   'GET /v1/keys': ADMIN,
   'DELETE /v1/keys/:id': ADMIN,

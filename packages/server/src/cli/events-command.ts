@@ -1,7 +1,6 @@
-import { safeParseCallEvent } from '@callhook/sdk';
 import type { Command } from 'commander';
 import { clientAction } from './api-client.ts';
-import type { EventPage, StoredEventView } from './api-types.ts';
+import type { DeliveryView, EventPage, StoredEventView } from './api-types.ts';
 import {
   type ClientOptions,
   clientFrom,
@@ -14,7 +13,7 @@ import { parseEventTypes } from './event-type-option.ts';
 import { formatTable, isoTime, printJson } from './output.ts';
 import { parseLimit } from './page-limit-option.ts';
 
-// `callhook events …`: the event log, read back or followed live.
+// `callhook events …`: the event log, read back or followed live; one event sent again.
 
 interface ListOptions extends ClientOptions {
   call?: string;
@@ -25,6 +24,10 @@ interface ListOptions extends ClientOptions {
 
 interface TailOptions extends ClientOptions {
   type?: string;
+}
+
+interface ResendOptions extends ClientOptions {
+  endpoint: string;
 }
 
 export function registerEventsCommand(program: Command): void {
@@ -48,6 +51,21 @@ export function registerEventsCommand(program: Command): void {
       .description('print events as they happen, until Ctrl-C')
       .option('--type <list>', 'only these comma-separated event types'),
   ).action(clientAction(tail));
+
+  withClientOptions(
+    events
+      .command('resend')
+      .description('send one event again to one endpoint, delivered before or not')
+      .argument('<eventId>', "the event's id (its UUID, the webhook-id; see events list)")
+      .requiredOption('--endpoint <id>', 'the endpoint to send it to (ep_…)')
+      .addHelpText(
+        'after',
+        `
+A new delivery of the event, with the same webhook-id (receivers that dedupe on it drop it if
+they handled it already), sent in its call's order like a replayed one. The endpoint must
+subscribe to the event (its types and filter). To send a time range again: callhook replay.`,
+      ),
+  ).action(clientAction(resend));
 }
 
 function line(event: StoredEventView): string[] {
@@ -75,9 +93,25 @@ async function list(options: ListOptions): Promise<void> {
   );
 }
 
+async function resend(eventId: string, options: ResendOptions): Promise<void> {
+  const delivery = await clientFrom(options).request<DeliveryView>(
+    'POST',
+    `/v1/events/${encodeURIComponent(eventId)}/resend`,
+    { body: { endpointId: options.endpoint } },
+  );
+  if (options.json) return printJson(delivery);
+  process.stdout.write(
+    `Queued delivery ${delivery.id} of event ${delivery.eventId} (${delivery.eventType}, ` +
+      `call ${delivery.callId} seq ${delivery.seq}) to ${delivery.endpointId}.\n` +
+      `Follow it: callhook deliveries list ${delivery.endpointId}\n`,
+  );
+}
+
 async function tail(options: TailOptions): Promise<void> {
   const types = options.type === undefined ? undefined : parseEventTypes(options.type);
   const api = clientFrom(options);
+  // The SDK's parser (and zod) only for a tail, not at every start of the CLI.
+  const { safeParseCallEvent } = await import('@callhook/sdk');
   const stopping = new AbortController();
   process.once('SIGINT', () => stopping.abort());
   process.once('SIGTERM', () => stopping.abort());

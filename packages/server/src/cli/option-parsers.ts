@@ -11,3 +11,8 @@ export function parsePort(value: string): number {
   }
   return port;
 }
+
+/** Collects a repeatable option's values. */
+export function collectValues(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

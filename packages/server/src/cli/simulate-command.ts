@@ -1,20 +1,12 @@
-import { randomInt } from 'node:crypto';
 import type { Command } from 'commander';
-import { parseDuration } from '../delivery/retry-schedule.ts';
-import { formatProgress, formatSummary, summarize } from '../simulate/simulation-summary.ts';
-import { runTraffic } from '../simulate/traffic-driver.ts';
-import {
-  DEFAULT_MIX,
-  formatMix,
-  MixError,
-  parseMix,
-  type TrafficMix,
-} from '../simulate/traffic-mix.ts';
+import { DEFAULT_MIX, formatMix } from '../simulate/traffic-mix.ts';
 import { clientAction } from './api-client.ts';
-import { type ClientOptions, clientFrom, withClientOptions } from './client-options.ts';
-import { failWith } from './option-parsers.ts';
+import { type ClientOptions, withClientOptions } from './client-options.ts';
 
-interface SimulateOptions extends ClientOptions {
+// `callhook simulate`: its options. The run (and the HTTP pool it drives) is in
+// simulate-run.ts, loaded when the command runs.
+
+export interface SimulateOptions extends ClientOptions {
   calls: string;
   concurrency: string;
   rate?: string;
@@ -56,103 +48,16 @@ Call kinds:
   unanswered   invites nobody answers; the caller gives up or the ringing times out
   ivr          a caller keys DTMF menus and account numbers, maybe reaches an agent
 Half the calls end by hang-up (POST …/end), the others by the last participant leaving.
-Exit status 1 when any command failed.`,
+
+Progress (calls started and ended, commands and events with their rates, errors) goes to
+stderr every second. Ctrl-C (or SIGTERM) starts no more calls or steps, ends each call in
+progress (POST …/end), prints the summary and exits 130; a second Ctrl-C exits at once.
+Otherwise the exit status is 1 when any command failed, else 0.`,
     );
-  withClientOptions(command).action(clientAction(simulate));
-}
-
-async function simulate(options: SimulateOptions): Promise<void> {
-  const calls = positiveInt('--calls', options.calls);
-  const concurrency = positiveInt('--concurrency', options.concurrency);
-  const rate = rateOption(options);
-  const seed = options.seed === undefined ? randomInt(2 ** 31) : seedOption(options.seed);
-  const mix = mixOption(options.mix);
-  const timeLimitMs = durationOption('--time-limit', options.timeLimit);
-  const api = clientFrom(options);
-  // Fail fast, with the client's readable message, on a wrong URL or API key.
-  await api.request('GET', '/v1/calls', { query: { limit: 1 } });
-
-  const json = options.json === true;
-  const progressOut = !json && process.stderr.isTTY ? process.stderr : undefined;
-  const result = await runTraffic({
-    server: api.serverUrl,
-    apiKey: options.apiKey!,
-    calls,
-    concurrency,
-    seed,
-    mix,
-    timeLimitMs,
-    ...(rate && { rate }),
-    ...(progressOut && {
-      onProgress: (p) => progressOut.write(`\r\x1b[K${formatProgress(p, calls)}`),
+  withClientOptions(command).action(
+    clientAction(async (options: SimulateOptions) => {
+      const { simulate } = await import('./simulate-run.ts');
+      await simulate(options);
     }),
-  });
-  progressOut?.write('\r\x1b[K');
-  const summary = summarize(result, {
-    server: api.server,
-    seed,
-    mix: formatMix(mix),
-    concurrency,
-    ...(rate && { rate }),
-  });
-  process.stdout.write(
-    json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`,
   );
-  if (result.commands.failed > 0) process.exitCode = 1;
-}
-
-function rateOption(options: SimulateOptions) {
-  if (options.rate !== undefined && options.eventRate !== undefined) {
-    failWith('give --rate (commands/s) or --event-rate (events/s), not both');
-  }
-  if (options.rate !== undefined) {
-    return { perSecond: positiveNumber('--rate', options.rate), unit: 'commands' as const };
-  }
-  if (options.eventRate !== undefined) {
-    return {
-      perSecond: positiveNumber('--event-rate', options.eventRate),
-      unit: 'events' as const,
-    };
-  }
-  return undefined;
-}
-
-function positiveInt(flag: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 1)
-    failWith(`${flag} must be a whole number ≥ 1, not '${text}'`);
-  return n;
-}
-
-function positiveNumber(flag: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) failWith(`${flag} must be a number above 0, not '${text}'`);
-  return n;
-}
-
-function seedOption(text: string): number {
-  const n = Number(text);
-  if (!Number.isSafeInteger(n) || n < 0 || n > 0xffff_ffff) {
-    failWith(`--seed must be a whole number from 0 to 4294967295, not '${text}'`);
-  }
-  return n;
-}
-
-function mixOption(text: string | undefined): TrafficMix {
-  if (text === undefined) return DEFAULT_MIX;
-  try {
-    return parseMix(text);
-  } catch (error) {
-    return failWith(error instanceof MixError ? error.message : String(error));
-  }
-}
-
-function durationOption(flag: string, text: string): number {
-  try {
-    const ms = parseDuration(text);
-    if (ms > 0) return ms;
-  } catch {
-    // reported below
-  }
-  return failWith(`${flag} must be a duration above 0 such as 30s or 10m, not '${text}'`);
 }

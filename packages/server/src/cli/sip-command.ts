@@ -1,7 +1,4 @@
 import type { Command } from 'commander';
-import { parseDuration } from '../delivery/retry-schedule.ts';
-import type { SipConfig } from '../sip/sip-config.ts';
-import { parseSipListenAddress } from '../sip/sip-listen-address.ts';
 import { clientAction } from './api-client.ts';
 import {
   type ClientOptions,
@@ -10,11 +7,10 @@ import {
   withClientOptions,
 } from './client-options.ts';
 import { parseOpaqueId } from './id-option.ts';
-import { failWith } from './option-parsers.ts';
 import { formatTable, printJson } from './output.ts';
 
 // `callhook sip rooms add|list|rm`: the rooms that map a dialled SIP user part to a thread
-// (docs/sip.md); and the `serve --sip` / `--sip-ring` options.
+// (docs/sip.md). The `serve --sip` / `--sip-ring` options are read in serve-run.ts.
 
 interface SipRoom {
   room: string;
@@ -93,34 +89,4 @@ async function remove(room: string, options: ClientOptions): Promise<void> {
   await clientFrom(options).request('DELETE', `/v1/sip/rooms/${encodeURIComponent(room)}`);
   if (options.json) return printJson({ room, deleted: true });
   process.stdout.write(`Deleted room ${room}.\n`);
-}
-
-/** Collects a repeatable option's values. */
-export function collectValues(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-/** `serve --sip <address>… --sip-ring <duration>` as the server's SIP config (none without --sip). */
-export function sipServeConfig(options: {
-  sip?: string[];
-  sipRing?: string;
-}): SipConfig | undefined {
-  const addresses = options.sip ?? [];
-  if (addresses.length === 0) {
-    if (options.sipRing !== undefined) failWith('--sip-ring needs --sip <address>');
-    return undefined;
-  }
-  const listen = addresses.map((text) => {
-    try {
-      return parseSipListenAddress(text);
-    } catch (err) {
-      return failWith(`--sip: ${(err as Error).message}`);
-    }
-  });
-  if (options.sipRing === undefined) return { listen };
-  try {
-    return { listen, ringMs: parseDuration(options.sipRing) };
-  } catch (err) {
-    return failWith(`--sip-ring: ${(err as Error).message}`);
-  }
 }

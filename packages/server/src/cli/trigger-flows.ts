@@ -2,7 +2,8 @@ import type { CallEventType } from '@callhook/sdk';
 
 // For each event type, the smallest call flow that makes the server emit it (after the call is
 // created, which every flow starts with). Keyed by CallEventType, so a new event type in the
-// SDK is a compile error here until it has a flow.
+// SDK is a compile error here until it has a flow; in the SDK's order, as the CLI lists its
+// event types from these keys (event-type-option.ts).
 
 /** One control-API command on the call, relative to `/v1/calls/:callId`. */
 export interface FlowStep {
@@ -47,17 +48,6 @@ const end: FlowStep = { label: 'end the call', method: 'POST', path: '/end' };
 
 export const TRIGGER_FLOWS: Record<CallEventType, readonly FlowStep[]> = {
   'call.created': [],
-  'call.user.invited': [invite(ALICE)],
-  'call.user.paused': [invite(ALICE), participant('join', ALICE), participant('pause', ALICE)],
-  'call.user.unpaused': [
-    invite(ALICE),
-    participant('join', ALICE),
-    participant('pause', ALICE),
-    participant('unpause', ALICE),
-  ],
-  // Removing the only participant also ends the call (docs/contract.md §2), so call.ended follows.
-  'call.user.removed': [invite(ALICE), remove(ALICE)],
-  'call.dtmf': [invite(ALICE), participant('join', ALICE), dtmf('1', ALICE)],
   'call.ended': [
     invite(ALICE),
     invite(BOB),
@@ -65,4 +55,15 @@ export const TRIGGER_FLOWS: Record<CallEventType, readonly FlowStep[]> = {
     participant('join', BOB),
     end,
   ],
+  'call.user.invited': [invite(ALICE)],
+  // Removing the only participant also ends the call (docs/contract.md §2), so call.ended follows.
+  'call.user.removed': [invite(ALICE), remove(ALICE)],
+  'call.user.paused': [invite(ALICE), participant('join', ALICE), participant('pause', ALICE)],
+  'call.user.unpaused': [
+    invite(ALICE),
+    participant('join', ALICE),
+    participant('pause', ALICE),
+    participant('unpause', ALICE),
+  ],
+  'call.dtmf': [invite(ALICE), participant('join', ALICE), dtmf('1', ALICE)],
 };

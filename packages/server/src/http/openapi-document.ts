@@ -14,6 +14,12 @@ import {
   missedEventsSchema,
 } from './schemas/endpoints.ts';
 import { eventPageSchema, storedEventSchema } from './schemas/events.ts';
+import {
+  apiKeyPageSchema,
+  apiKeyViewSchema,
+  callingKeySchema,
+  createdApiKeySchema,
+} from './schemas/keys.ts';
 
 // The OpenAPI document of GET /openapi.json, shaped for client generators: every operation
 // has an operationId, the resources are named schemas in components (so a generated client
@@ -34,6 +40,10 @@ const NAMED_SCHEMAS: Record<string, z.ZodType> = {
   Delivery: deliveryViewSchema,
   Attempt: attemptViewSchema,
   DeliveryPage: deliveryPageSchema,
+  ApiKey: apiKeyViewSchema,
+  CreatedApiKey: createdApiKeySchema,
+  ApiKeyPage: apiKeyPageSchema,
+  CallingKey: callingKeySchema,
   Error: errorBodySchema,
 };
 
@@ -71,6 +81,11 @@ const OPERATION_IDS: Record<string, string> = {
   'POST /v1/endpoints/:id/replay': 'replayEndpoint',
   'GET /v1/endpoints/:id/deliveries': 'listDeliveries',
   'POST /v1/deliveries/:id/retry': 'retryDelivery',
+  'POST /v1/events/:eventId/resend': 'resendEvent',
+  'POST /v1/keys': 'createApiKey',
+  'GET /v1/keys': 'listApiKeys',
+  'GET /v1/keys/self': 'getCallingKey',
+  'DELETE /v1/keys/:id': 'revokeApiKey',
   'GET /healthz': 'getHealth',
   'GET /readyz': 'getReadiness',
   'GET /metrics': 'getMetrics',
@@ -119,15 +134,16 @@ export function openApiOptions(version: string): FastifyDynamicSwaggerOptions {
       return out;
     },
     transformObject: (input) =>
-      withoutUnusedInputs(toComponents(input) as OpenApiObject) as ReturnType<typeof toComponents>,
+      withoutUnusedSchemas(toComponents(input) as OpenApiObject) as ReturnType<typeof toComponents>,
   };
 }
 
 type OpenApiObject = { components?: { schemas?: Record<string, unknown> } };
 
-// Each named schema is also written in its request ("…Input") form; only requests that use
-// one refer to it, so the rest are dropped to keep generated clients free of unused types.
-function withoutUnusedInputs(document: OpenApiObject): OpenApiObject {
+// Each named schema is also written in its request ("…Input") form, and an app built without
+// some routes (the keys routes need a key service) uses only some of the names: a schema no
+// route refers to is dropped, to keep generated clients free of unused types.
+function withoutUnusedSchemas(document: OpenApiObject): OpenApiObject {
   const schemas = document.components?.schemas as Record<string, Record<string, unknown>>;
   if (!schemas) return document;
   // zod writes each as a standalone JSON Schema; inside the document they are plain schemas.
@@ -137,9 +153,10 @@ function withoutUnusedInputs(document: OpenApiObject): OpenApiObject {
   }
   for (let removed = true; removed; ) {
     removed = false;
-    const text = JSON.stringify(document);
     for (const id of Object.keys(schemas)) {
-      if (id.endsWith('Input') && !text.includes(`"#/components/schemas/${id}"`)) {
+      const { [id]: _own, ...others } = schemas;
+      const elsewhere = JSON.stringify({ ...document, components: { schemas: others } });
+      if (!elsewhere.includes(`"#/components/schemas/${id}"`)) {
         delete schemas[id];
         removed = true;
       }

@@ -211,6 +211,17 @@ export class EndpointService {
   }
 
   /**
+   * Queues one event again for one endpoint (as replay queues it), delivered before or not.
+   * not_found for an unknown endpoint or event, retention_expired for an event retention
+   * removed, conflict if the endpoint does not subscribe to it (store/delivery-port.ts).
+   */
+  async resendEvent(eventId: string, endpointId: string): Promise<DeliveryView> {
+    const delivery = await this.store.resendEvent(endpointId, eventId, this.clock.now());
+    this.onChange();
+    return deliveryView({ ...delivery, attempts: [] });
+  }
+
+  /**
    * Queues again every event that occurred in [since, until] (until: now by default) and that
    * the endpoint subscribes to, delivered before or not. Returns how many were queued.
    */

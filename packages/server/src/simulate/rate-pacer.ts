@@ -5,8 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 // as latency rather than as a lower offered rate.
 
 export interface Pacer {
-  /** Waits until `cost` more units (commands, or events) may be sent. */
-  acquire(cost: number): Promise<void>;
+  /** Waits until `cost` more units (commands, or events) may be sent, or `signal` aborts. */
+  acquire(cost: number, signal?: AbortSignal): Promise<void>;
 }
 
 /** No pacing: as fast as the concurrency allows. */
@@ -18,12 +18,15 @@ export function ratePacer(perSecond: number, now: () => number = performanceNow)
   let start: number | undefined;
   let issued = 0;
   return {
-    async acquire(cost: number) {
+    async acquire(cost: number, signal?: AbortSignal) {
       start ??= now();
       const at = start + issued * interval;
       issued += cost;
       const wait = at - now();
-      if (wait >= 1) await sleep(wait);
+      if (wait >= 1 && !signal?.aborted) {
+        // An abort ends the wait early; the caller sees signal.aborted and stops.
+        await sleep(wait, undefined, signal && { signal }).catch(() => {});
+      }
     },
   };
 }

@@ -55,7 +55,8 @@ export function formatSummary(s: SimulationSummary): string {
       ` (seed ${s.seed}, mix ${s.mix}, concurrency ${s.concurrency}` +
       `${s.rate ? `, rate ${s.rate.perSecond} ${s.rate.unit}/s` : ''})`,
     `  calls      ${s.calls.completed} completed, ${s.calls.failed} failed` +
-      `${s.stoppedBy === 'time' ? ` (time limit reached; ${s.calls.planned} planned)` : ''}`,
+      `${s.stoppedBy === 'time' ? ` (time limit reached; ${s.calls.planned} planned)` : ''}` +
+      `${s.stoppedBy === 'interrupt' ? `, ${s.calls.endedOnInterrupt ?? 0} ended early (interrupted; ${s.calls.planned} planned)` : ''}`,
     `  commands   ${s.commands.ok} ok, ${s.commands.failed} failed — ${s.commands.perSecond} commands/s`,
     `  events     ${s.events.count} — ${s.events.perSecond} events/s`,
     `  latency    p50 ${ms(s.latencyMs.p50)}  p95 ${ms(s.latencyMs.p95)}  p99 ${ms(s.latencyMs.p99)}  max ${ms(s.latencyMs.max)}`,
@@ -74,12 +75,12 @@ export function formatSummary(s: SimulationSummary): string {
   return lines.join('\n');
 }
 
-/** The one-line progress shown on a terminal while the simulation runs. */
+/** One progress line, printed every second while the simulation runs (rates since the start). */
 export function formatProgress(p: TrafficProgress, plannedCalls: number): string {
   const seconds = p.elapsedMs / 1000;
   const rate = (n: number) => (seconds > 0 ? Math.round(n / seconds) : 0);
   return (
-    `${seconds.toFixed(1)} s  calls ${p.callsDone}/${plannedCalls}  ` +
+    `${seconds.toFixed(1)} s  calls ${p.callsStarted} started, ${p.callsDone} ended of ${plannedCalls}  ` +
     `commands ${p.commandsOk} (${rate(p.commandsOk)}/s)  events ${p.events} (${rate(p.events)}/s)  ` +
     `errors ${p.commandsFailed}`
   );

@@ -8,7 +8,9 @@ import type { TrafficMix } from './traffic-mix.ts';
 
 // Drives a server with call scripts: `concurrency` calls at once, each call's commands in
 // order (a call is a conversation, not a burst), over one keep-alive undici Pool. Bounded in
-// count (`calls`) and in time (`timeLimitMs`: no call starts after it).
+// count (`calls`) and in time (`timeLimitMs`: no call starts after it). Stopped early by
+// `signal` (Ctrl-C): no new call or step starts, and each call in progress is ended
+// (POST …/end), so a stopped simulation leaves no call active.
 
 export interface TrafficOptions {
   server: URL;
@@ -27,6 +29,8 @@ export interface TrafficOptions {
   /** Every 2xx, with the seqs it emitted; for end-to-end latency (the bench). */
   onAck?: (ack: CommandAck) => void;
   requestTimeoutMs?: number;
+  /** Aborting it stops the run: calls in progress are ended, none is started. */
+  signal?: AbortSignal;
 }
 
 export interface CommandAck {
@@ -49,8 +53,15 @@ export interface TrafficProgress {
 
 export interface TrafficResult {
   durationMs: number;
-  stoppedBy: 'calls' | 'time';
-  calls: { planned: number; started: number; completed: number; failed: number };
+  stoppedBy: 'calls' | 'time' | 'interrupt';
+  calls: {
+    planned: number;
+    started: number;
+    completed: number;
+    failed: number;
+    /** With stoppedBy 'interrupt': calls cut short, each ended by POST …/end. */
+    endedOnInterrupt?: number;
+  };
   commands: { ok: number; failed: number };
   events: number;
   /** Commands whose event count differed from the contract's (a correct server has none). */
@@ -61,7 +72,7 @@ export interface TrafficResult {
 }
 
 export async function runTraffic(options: TrafficOptions): Promise<TrafficResult> {
-  const { server, calls, concurrency } = options;
+  const { server, calls, concurrency, signal } = options;
   const scriptOf = options.scriptOf ?? ((i: number) => callScript(options.seed, i, options.mix));
   const pacer: Pacer = options.rate ? ratePacer(options.rate.perSecond) : UNPACED;
   const perEvent = options.rate?.unit === 'events';
@@ -77,6 +88,7 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficResult
   const latency = new LatencyRecorder();
   const errors: Record<string, number> = {};
   const p = { started: 0, completed: 0, failed: 0, ok: 0, bad: 0, events: 0, mismatches: 0 };
+  let endedOnInterrupt = 0;
   const t0 = performance.now();
   const deadline = t0 + options.timeLimitMs;
 
@@ -129,7 +141,18 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficResult
     let callId: string | undefined;
     let lastSeq = 0;
     for (const step of script.steps) {
-      await pacer.acquire(perEvent ? step.events : 1);
+      await pacer.acquire(perEvent ? step.events : 1, signal);
+      if (signal?.aborted) {
+        // Cut short: the call created so far is ended, not left active.
+        const ended =
+          callId === undefined ? undefined : await send({ op: 'end', events: 1 }, callId);
+        if (ended) {
+          endedOnInterrupt++;
+          p.events += ended.lastSeq - lastSeq;
+        }
+        return;
+      }
+      if (callId === undefined) p.started++; // a call is started when its create is sent
       const view = await send(step, callId);
       if (view === undefined) {
         p.failed++; // the rest of this call's script would only fail too
@@ -152,12 +175,12 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficResult
   let stoppedBy: TrafficResult['stoppedBy'] = 'calls';
   const worker = async () => {
     while (next < calls) {
+      if (signal?.aborted) return;
       if (performance.now() >= deadline) {
         stoppedBy = 'time';
         return;
       }
       const index = next++;
-      p.started++;
       await runCall(scriptOf(index));
     }
   };
@@ -169,8 +192,14 @@ export async function runTraffic(options: TrafficOptions): Promise<TrafficResult
   }
   return {
     durationMs: performance.now() - t0,
-    stoppedBy,
-    calls: { planned: calls, started: p.started, completed: p.completed, failed: p.failed },
+    stoppedBy: signal?.aborted ? 'interrupt' : stoppedBy,
+    calls: {
+      planned: calls,
+      started: p.started,
+      completed: p.completed,
+      failed: p.failed,
+      ...(signal?.aborted && { endedOnInterrupt }),
+    },
     commands: { ok: p.ok, failed: p.bad },
     events: p.events,
     eventCountMismatches: p.mismatches,

@@ -243,4 +243,14 @@ export interface DeliveryStore {
    * `not_found` for an unknown endpoint, `validation_error` for since > until.
    */
   replay(endpointId: string, since: number, until: number, now: number): Promise<number>;
+  /**
+   * One event sent again to one endpoint: a new delivery (new id, same event id), queued as
+   * `replay` queues it (waiting, then the lane rule; `previousSeq` the seq of the call's last
+   * earlier event the subscription matches, 0 if none), whether or not the event was delivered
+   * to it before. CallhookError `not_found` for an unknown endpoint or event, except an event
+   * that retention removed (`missingEventError`: its UUIDv7 time is before the horizon's
+   * `removedBefore`) is `retention_expired`; `conflict` if the endpoint's subscription does not
+   * select the event (nothing is queued).
+   */
+  resendEvent(endpointId: string, eventId: string, now: number): Promise<DeliveryRecord>;
 }

@@ -7,13 +7,15 @@ import {
   listDeliveriesQuerySchema,
   replayBodySchema,
   replayResultSchema,
+  resendBodySchema,
+  resendParamsSchema,
 } from '../schemas/deliveries.ts';
 import { endpointParamsSchema } from '../schemas/endpoints.ts';
 import type { EndpointRouteDeps } from './endpoints.ts';
 
 const tags = ['deliveries'];
 
-/** An endpoint's deliveries with their attempts; retry one, replay a time window. */
+/** An endpoint's deliveries with their attempts; retry one, replay a time window, resend one event. */
 export const deliveryRoutes: FastifyPluginAsyncZod<EndpointRouteDeps> = async (
   app,
   { endpoints },
@@ -64,5 +66,22 @@ export const deliveryRoutes: FastifyPluginAsyncZod<EndpointRouteDeps> = async (
       },
     },
     async (request) => endpoints.replay(request.params.id, request.body),
+  );
+
+  app.post(
+    '/v1/events/:eventId/resend',
+    {
+      schema: {
+        summary: 'Queue one event again for one endpoint, delivered before or not',
+        tags,
+        params: resendParamsSchema,
+        body: resendBodySchema,
+        response: { 201: deliveryViewSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const delivery = await endpoints.resendEvent(request.params.eventId, request.body.endpointId);
+      return reply.code(201).send(delivery);
+    },
   );
 };

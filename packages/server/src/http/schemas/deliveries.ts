@@ -5,7 +5,7 @@ import { pageLimitSchema } from './common.ts';
 import { pageCursorSchema, resourceIdSchema } from './endpoints.ts';
 
 // Deliveries over HTTP (docs/contract.md §3 "deliveries"): an endpoint's outbox with the attempts
-// made, and the operator's two ways to send again, retry and replay.
+// made, and the operator's three ways to send again: retry, replay, resend one event.
 
 export const deliveryParamsSchema = z.object({
   id: resourceIdSchema.describe('id of the delivery (dlv_…)'),
@@ -64,6 +64,14 @@ export const deliveryPageSchema = z.object({
 });
 
 export const replayBodySchema = replayWindowSchema;
+
+export const resendParamsSchema = z.object({
+  eventId: z.string().regex(UUID_PATTERN).describe("the event's UUID (webhook-id)"),
+});
+
+export const resendBodySchema = z.strictObject({
+  endpointId: resourceIdSchema.describe('the endpoint to send the event to (ep_…)'),
+});
 
 export const replayResultSchema = z.object({
   replayed: z.int().nonnegative().describe('how many deliveries were queued'),

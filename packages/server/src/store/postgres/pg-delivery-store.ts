@@ -13,6 +13,7 @@ import type {
   Page,
 } from '../delivery-port.ts';
 import { checkClaim, checkOwner, checkPageLimit, pageOf } from '../port-checks.ts';
+import { missingEventError, notSubscribedError, unknownEndpointError } from '../resend-checks.ts';
 import {
   type AttemptRow,
   attemptOf,
@@ -162,7 +163,20 @@ export class PgDeliveryStore implements DeliveryStore {
         text: 'DELETE FROM endpoints WHERE id = $1',
         values: [id],
       });
-      return (r.rowCount ?? 0) > 0;
+      if ((r.rowCount ?? 0) === 0) return false;
+      // What hangs below it (no foreign keys: pg-migrations.ts v5).
+      await c.query({
+        name: 'dlv-1a',
+        text: `DELETE FROM delivery_attempts AS a USING deliveries AS d
+         WHERE d.endpoint_id = $1 AND a.delivery_id = d.id`,
+        values: [id],
+      });
+      await c.query({
+        name: 'dlv-1b',
+        text: 'DELETE FROM deliveries WHERE endpoint_id = $1',
+        values: [id],
+      });
+      return true;
     });
   }
 
@@ -409,6 +423,38 @@ export class PgDeliveryStore implements DeliveryStore {
     });
     if (count > 0) this.changes.publish({ deliveries: true });
     return count;
+  }
+
+  /** Locks as replay does (append, then the endpoint): one lane rule across nodes. */
+  async resendEvent(endpointId: string, eventId: string, now: number): Promise<DeliveryRecord> {
+    const delivery = await inTransaction(this.pool, async (c) => {
+      await lock(c, [APPEND_LOCK]);
+      await lock(c, [endpointLock(endpointId)]);
+      const endpoints = await c.query<EndpointRow>(
+        `SELECT ${ENDPOINT_COLUMNS} FROM endpoints WHERE id = $1`,
+        [endpointId],
+      );
+      if (!endpoints.rows[0]) throw unknownEndpointError(endpointId);
+      const events = await c.query<EventFactsRow>(
+        `SELECT ${EVENT_FACT_COLUMNS} FROM events WHERE id = $1`,
+        [eventId],
+      );
+      const event = events.rows[0];
+      if (!event) throw missingEventError(eventId, await horizonOf(c), retentionExpired);
+      const queue = new PgReplayQueue(c, endpointId, endpointOf(endpoints.rows[0]), now);
+      if (!(await queue.offer(event))) throw notSubscribedError(endpointId, eventId, event.type);
+      await queue.settle();
+      const { rows } = await c.query<DeliveryRow>(
+        `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE id = $1`,
+        [queue.lastDeliveryId],
+      );
+      if (!rows[0])
+        throw new Error(`resendEvent: delivery ${queue.lastDeliveryId} was not written`);
+      await this.changes.notifyIn(c, { deliveries: true });
+      return deliveryOf(rows[0]);
+    });
+    this.changes.publish({ deliveries: true });
+    return delivery;
   }
 
   private async withAttempts(rows: readonly DeliveryRow[]): Promise<WithAttempts[]> {

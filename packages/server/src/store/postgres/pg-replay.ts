@@ -31,9 +31,11 @@ export const EVENT_FACT_COLUMNS =
 
 export class PgReplayQueue {
   count = 0;
+  /** The id of the delivery queued last (written at the next `settle`). */
+  lastDeliveryId: string | undefined;
   private readonly selector: EndpointSelector;
   private readonly lastSeq = new Map<string, number>();
-  private rows: { event: EventFactsRow; previousSeq: number }[] = [];
+  private rows: { id: string; event: EventFactsRow; previousSeq: number }[] = [];
 
   constructor(
     private readonly c: pg.ClientBase,
@@ -51,7 +53,8 @@ export class PgReplayQueue {
   async offer(event: EventFactsRow): Promise<boolean> {
     if (!this.selects(event)) return false;
     const previousSeq = this.lastSeq.get(event.call_id) ?? (await this.previousInLog(event));
-    this.rows.push({ event, previousSeq });
+    this.lastDeliveryId = newDeliveryId(this.now);
+    this.rows.push({ id: this.lastDeliveryId, event, previousSeq });
     this.lastSeq.set(event.call_id, event.seq);
     this.count += 1;
     if (this.rows.length >= REPLAY_PAGE) await this.write();
@@ -79,7 +82,7 @@ export class PgReplayQueue {
          AS d(id, event_id, event_position, call_id, seq, previous_seq, event_type, n)
        ORDER BY n`,
       [
-        rows.map(() => newDeliveryId(this.now)),
+        rows.map((r) => r.id),
         rows.map((r) => r.event.id),
         rows.map((r) => r.event.position),
         rows.map((r) => r.event.call_id),

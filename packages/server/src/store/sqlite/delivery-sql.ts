@@ -129,6 +129,9 @@ export const SELECT_EVENTS_TO_REPLAY = `
   ORDER BY occurred_at, position
   LIMIT @limit`;
 
+/** One event by its id (resend), with the subscription's facts. */
+export const SELECT_EVENT_FACTS_BY_ID = `SELECT ${EVENT_FACT_COLUMNS} FROM events WHERE id = @id`;
+
 /** The events after log position @afterPosition, in log order, a page of @limit. */
 export const SELECT_EVENTS_AFTER = `
   SELECT ${EVENT_FACT_COLUMNS}

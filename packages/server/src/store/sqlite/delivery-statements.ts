@@ -48,6 +48,7 @@ export function prepareDeliveryStatements(db: Database.Database) {
     insertWaitingDelivery: db.prepare<Params>(sql.INSERT_WAITING_DELIVERY),
     selectEventsToReplay: db.prepare<Params, ReplayEventRow>(sql.SELECT_EVENTS_TO_REPLAY),
     selectEventsAfter: db.prepare<Params, ReplayEventRow>(sql.SELECT_EVENTS_AFTER),
+    selectEventFactsById: db.prepare<Params, ReplayEventRow>(sql.SELECT_EVENT_FACTS_BY_ID),
     selectCallEventsBefore: db.prepare<Params, CallEventRow>(sql.SELECT_CALL_EVENTS_BEFORE),
 
     selectLaneHead: db.prepare<Params, LaneHeadRow>(sql.SELECT_LANE_HEAD),

@@ -6,12 +6,16 @@ import {
 } from '../../delivery/subscription.ts';
 import { CallhookError } from '../../errors.ts';
 import type { DeliveryRecord } from '../delivery-port.ts';
+import { missingEventError, notSubscribedError, unknownEndpointError } from '../resend-checks.ts';
+import type { RetentionHorizon } from '../retention-port.ts';
 import { settleLane } from './delivery-lanes.ts';
 import { deliveryOf, endpointOf, newDeliveryId, type ReplayEventRow } from './delivery-rows.ts';
 import type { DeliveryStatements } from './delivery-statements.ts';
+import { retentionExpired } from './sqlite-retention.ts';
 
-// The operator's two ways to send again (docs/contract.md §3). Both run inside one IMMEDIATE
-// transaction (the caller's) and leave every lane they touch under the lane rule.
+// The operator's three ways to send again (docs/contract.md §3): retry a delivery, replay a
+// time range, resend one event. Each runs inside one IMMEDIATE transaction (the caller's) and
+// leaves every lane it touches under the lane rule.
 
 /** Events are read for a replay in pages of this many. */
 export const REPLAY_PAGE = 1000;
@@ -55,9 +59,7 @@ export function replay(
   now: number,
 ): number {
   const endpoint = st.selectEndpoint.get({ id: endpointId });
-  if (!endpoint) {
-    throw new CallhookError('not_found', `endpoint ${endpointId} does not exist`, { endpointId });
-  }
+  if (!endpoint) throw unknownEndpointError(endpointId);
   const queue = new ReplayQueue(st, endpointId, endpointOf(endpoint), now);
   let after = { afterAt: since, afterPosition: 0 };
   for (;;) {
@@ -71,6 +73,26 @@ export function replay(
   return queue.count;
 }
 
+/** One event again to one endpoint, queued as replay queues it (DeliveryStore.resendEvent). */
+export function resendEvent(
+  st: DeliveryStatements,
+  endpointId: string,
+  eventId: string,
+  now: number,
+  horizon: RetentionHorizon,
+): DeliveryRecord {
+  const endpoint = st.selectEndpoint.get({ id: endpointId });
+  if (!endpoint) throw unknownEndpointError(endpointId);
+  const event = st.selectEventFactsById.get({ id: eventId });
+  if (!event) throw missingEventError(eventId, horizon, retentionExpired);
+  const queue = new ReplayQueue(st, endpointId, endpointOf(endpoint), now);
+  if (!queue.offer(event)) throw notSubscribedError(endpointId, eventId, event.type);
+  queue.settle();
+  const row = st.selectDelivery.get({ id: queue.lastDeliveryId! });
+  if (!row) throw new Error(`resendEvent: delivery ${queue.lastDeliveryId} was not written`);
+  return deliveryOf(row);
+}
+
 /**
  * Replayed events, offered in log order, become waiting deliveries of one endpoint if its
  * subscription selects them. Each carries the seq of the previous event of its call that the
@@ -80,6 +102,8 @@ export function replay(
 export class ReplayQueue {
   /** Events queued. */
   count = 0;
+  /** The id of the delivery queued last. */
+  lastDeliveryId: string | undefined;
   private readonly selector: EndpointSelector;
   /** Per call, the seq of the last event queued. */
   private readonly lastSeq = new Map<string, number>();
@@ -102,8 +126,9 @@ export class ReplayQueue {
   offer(event: ReplayEventRow): boolean {
     if (!this.selects(event)) return false;
     const previousSeq = this.lastSeq.get(event.call_id) ?? this.previousInLog(event);
+    this.lastDeliveryId = newDeliveryId(this.now);
     this.st.insertWaitingDelivery.run({
-      id: newDeliveryId(this.now),
+      id: this.lastDeliveryId,
       endpointId: this.endpointId,
       eventId: event.id,
       eventPosition: event.position,

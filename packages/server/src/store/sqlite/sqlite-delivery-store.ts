@@ -30,7 +30,7 @@ import { EnabledEndpoints } from './enabled-endpoints.ts';
 import { takeMissedEvents } from './missed-events.ts';
 import { createOutboxHook } from './outbox.ts';
 import { decodePageCursor } from './page-cursor.ts';
-import { replay, retryDelivery } from './retry-and-replay.ts';
+import { replay, resendEvent, retryDelivery } from './retry-and-replay.ts';
 import type { EventsAppendedHook } from './run-command.ts';
 import { retentionExpired } from './sqlite-retention.ts';
 
@@ -57,6 +57,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     enableEndpoint: (endpoint: EndpointRecord, replayMissed: boolean) => MissedEvents;
     retryDelivery: (id: string, now: number) => DeliveryRecord | undefined;
     replay: (endpointId: string, since: number, until: number, now: number) => number;
+    resendEvent: (endpointId: string, eventId: string, now: number) => DeliveryRecord;
   };
 
   /** Where this store tells, after its commits, what changed (wakes the dispatcher, SSE). */
@@ -117,6 +118,9 @@ export class SqliteDeliveryStore implements DeliveryStore {
       retryDelivery: immediate((id: string, now: number) => retryDelivery(st, id, now)),
       replay: immediate((endpointId: string, since: number, until: number, now: number) =>
         replay(st, endpointId, since, until, now),
+      ),
+      resendEvent: immediate((endpointId: string, eventId: string, now: number) =>
+        resendEvent(st, endpointId, eventId, now, this.horizon()),
       ),
     };
   }
@@ -267,6 +271,13 @@ export class SqliteDeliveryStore implements DeliveryStore {
     const count = this.tx.replay(endpointId, since, until, now);
     if (count > 0) this.changes.publish({ deliveries: true });
     return count;
+  }
+
+  /** Throws `not_found`, `retention_expired` or `conflict` (delivery-port.ts). */
+  async resendEvent(endpointId: string, eventId: string, now: number): Promise<DeliveryRecord> {
+    const delivery = this.tx.resendEvent(endpointId, eventId, now);
+    this.changes.publish({ deliveries: true });
+    return delivery;
   }
 
   /** Attaches to each delivery its attempts, read in one statement. */

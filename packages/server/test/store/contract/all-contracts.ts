@@ -15,6 +15,7 @@ import { leasesContract } from './leases.contract.ts';
 import { missedEventsContract } from './missed-events.contract.ts';
 import { outboxContract } from './outbox.contract.ts';
 import { outcomesContract } from './outcomes.contract.ts';
+import { resendContract } from './resend.contract.ts';
 import { restartContract } from './restart.contract.ts';
 import { retentionContract } from './retention.contract.ts';
 import { retryReplayContract } from './retry-replay.contract.ts';
@@ -36,6 +37,7 @@ const CONTRACTS = {
   'late outcomes': lateOutcomesContract,
   'per-endpoint share': endpointShareContract,
   'retry and replay': retryReplayContract,
+  'resend one event': resendContract,
   endpoints: endpointsContract,
   'missed events': missedEventsContract,
   restart: restartContract,
