@@ -1,58 +1,107 @@
-import { useState } from 'preact/hooks';
-import { ApiClient } from './api/api-client.ts';
+import { useEffect, useState } from 'preact/hooks';
 import { CallPage } from './calls/call-page.tsx';
 import { CallsPage } from './calls/calls-page.tsx';
 import { EndpointPage } from './endpoints/endpoint-page.tsx';
 import { EndpointsPage } from './endpoints/endpoints-page.tsx';
 import { hrefOf, type Route, useRoute } from './hash-route.ts';
+import { AccessContext } from './session/access-context.ts';
 import { forgetApiKey, readApiKey, saveApiKey } from './session/api-key-storage.ts';
+import type { KeyAccess } from './session/key-access.ts';
+import { checkApiKey, type Session } from './session/sign-in.ts';
 import { SignInPage } from './session/sign-in-page.tsx';
 import { TailPage } from './tail/tail-page.tsx';
 
+type SessionState =
+  | { kind: 'signed-out'; refused: string | null }
+  | { kind: 'restoring'; apiKey: string }
+  | { kind: 'signed-in'; session: Session };
+
 export function App() {
-  const [client, setClient] = useState<ApiClient | null>(() => {
+  const [state, setState] = useState<SessionState>(() => {
     const stored = readApiKey();
-    return stored ? new ApiClient(stored) : null;
+    return stored ? { kind: 'restoring', apiKey: stored } : { kind: 'signed-out', refused: null };
   });
   const route = useRoute();
 
-  if (!client) {
+  // A key kept in this tab is asked about again on reload: its scopes decide the buttons, and
+  // a key revoked since is refused here rather than on every screen.
+  useEffect(() => {
+    if (state.kind !== 'restoring') return;
+    let current = true;
+    checkApiKey(state.apiKey).then((result) => {
+      if (!current) return;
+      if (result.ok) setState({ kind: 'signed-in', session: result.session });
+      else {
+        forgetApiKey();
+        setState({ kind: 'signed-out', refused: result.message });
+      }
+    });
+    return () => {
+      current = false;
+    };
+  }, [state]);
+
+  if (state.kind === 'restoring') return <p aria-busy="true">Signing in…</p>;
+  if (state.kind === 'signed-out') {
     return (
       <SignInPage
-        onSignedIn={(signedIn) => {
-          saveApiKey(signedIn.apiKey);
-          setClient(signedIn);
+        refused={state.refused}
+        onSignedIn={(session) => {
+          saveApiKey(session.client.apiKey);
+          setState({ kind: 'signed-in', session });
         }}
       />
     );
   }
+  const { client, access } = state.session;
   const signOut = () => {
     forgetApiKey();
-    setClient(null);
+    setState({ kind: 'signed-out', refused: null });
   };
   return (
-    <div class="shell">
-      <header class="top">
-        <a class="brand" href="#/calls">
-          callhook
-        </a>
-        <nav aria-label="Screens">
-          <NavLink route={{ screen: 'calls' }} current={route} label="Calls" />
-          <NavLink route={{ screen: 'endpoints' }} current={route} label="Endpoints" />
-          <NavLink route={{ screen: 'tail' }} current={route} label="Live tail" />
-        </nav>
-        <button type="button" class="quiet" onClick={signOut}>
-          Sign out
-        </button>
-      </header>
-      <main>
-        <Screen route={route} client={client} />
-      </main>
-    </div>
+    <AccessContext.Provider value={access}>
+      <div class="shell">
+        <header class="top">
+          <a class="brand" href="#/calls">
+            callhook
+          </a>
+          <nav aria-label="Screens">
+            <NavLink route={{ screen: 'calls' }} current={route} label="Calls" />
+            <NavLink route={{ screen: 'endpoints' }} current={route} label="Endpoints" />
+            <NavLink route={{ screen: 'tail' }} current={route} label="Live tail" />
+          </nav>
+          <SignedInAs access={access} />
+          <button type="button" class="quiet" onClick={signOut}>
+            Sign out
+          </button>
+        </header>
+        <main>
+          <Screen route={route} client={client} />
+        </main>
+      </div>
+    </AccessContext.Provider>
   );
 }
 
-function Screen({ route, client }: { route: Route; client: ApiClient }) {
+/** Which key is signed in, its scopes, and whether it is read-only (and so shows no actions). */
+function SignedInAs({ access }: { access: KeyAccess }) {
+  return (
+    <p class="signed-in-as" title={`key ${access.key.id}`}>
+      <span class="key-name">{access.key.name}</span>{' '}
+      <span class="key-scopes">{access.key.scopes.join(', ')}</span>
+      {access.readOnly && (
+        <span
+          class="badge read-only"
+          title="this key's scopes open no action: retry, replay and endpoint changes are hidden"
+        >
+          read-only
+        </span>
+      )}
+    </p>
+  );
+}
+
+function Screen({ route, client }: { route: Route; client: Session['client'] }) {
   switch (route.screen) {
     case 'calls':
       return <CallsPage client={client} />;

@@ -1,5 +1,6 @@
 import { apiErrorOf } from './api-error.ts';
 import type {
+  CallingKey,
   CallPage,
   CallView,
   DeliveryPage,
@@ -51,6 +52,11 @@ export class ApiClient {
     if (!response.ok) throw await apiErrorOf(response);
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
+  }
+
+  /** Which key this is, and its scopes (any valid key may ask). */
+  callingKey(): Promise<CallingKey> {
+    return this.request('GET', '/v1/keys/self');
   }
 
   listCalls(filters: CallFilters, limit: number, cursor?: string): Promise<CallPage> {

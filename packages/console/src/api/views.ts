@@ -18,6 +18,7 @@ import type {
   eventPageSchema,
   storedEventSchema,
 } from '../../../server/src/http/schemas/events.ts';
+import type { callingKeySchema } from '../../../server/src/http/schemas/keys.ts';
 
 export type { CallEventType };
 export type CallView = z.output<typeof callViewSchema>;
@@ -31,4 +32,5 @@ export type DeliveryView = z.output<typeof deliveryViewSchema>;
 export type DeliveryPage = z.output<typeof deliveryPageSchema>;
 export type AttemptView = z.output<typeof attemptViewSchema>;
 export type ReplayResult = z.output<typeof replayResultSchema>;
+export type CallingKey = z.output<typeof callingKeySchema>;
 export type ParticipantState = CallView['participants'][number]['state'];

@@ -4,6 +4,7 @@ import { describeError } from '../api/api-error.ts';
 import type { DeliveryView, EndpointView } from '../api/views.ts';
 import { useCallChanges } from '../calls/live-call-updates.ts';
 import { hrefOf } from '../hash-route.ts';
+import { useActions } from '../session/access-context.ts';
 import { DeliveryCard } from '../timeline/delivery-card.tsx';
 import { formatTime } from '../ui/format.ts';
 import { EndpointForm, fieldsOf } from './endpoint-form.tsx';
@@ -26,6 +27,7 @@ interface Loaded {
 
 /** One endpoint: its health, its settings, its actions, its latest deliveries. */
 export function EndpointPage({ client, endpointId }: { client: ApiClient; endpointId: string }) {
+  const may = useActions();
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [status, setStatus] = useState<DeliveryStatus | ''>('');
   const [error, setError] = useState<string | null>(null);
@@ -84,6 +86,71 @@ export function EndpointPage({ client, endpointId }: { client: ApiClient; endpoi
     );
   }
   const { endpoint, health, deliveries } = loaded;
+  // Only what the key may do is shown: a read-only key sees the facts and no button.
+  const actions = [
+    may.sendTestEvent && (
+      <button
+        key="test"
+        type="button"
+        onClick={() =>
+          act(async () => {
+            const callId = await sendTestCall(client, endpoint);
+            return `Sent a test call (${callId}): one event of each type.`;
+          })
+        }
+      >
+        Send test event
+      </button>
+    ),
+    endpoint.enabled
+      ? may.disableEndpoint && (
+          <button
+            key="disable"
+            type="button"
+            onClick={() =>
+              act(async () => {
+                await client.updateEndpoint(endpoint.id, { enabled: false });
+                return 'Disabled.';
+              })
+            }
+          >
+            Disable
+          </button>
+        )
+      : may.enableEndpoint && (
+          <button
+            key="enable"
+            type="button"
+            onClick={() =>
+              act(async () => {
+                await client.enableEndpoint(endpoint.id);
+                return 'Enabled.';
+              })
+            }
+          >
+            Enable
+          </button>
+        ),
+    may.rotateSecret && (
+      <button
+        key="rotate"
+        type="button"
+        onClick={() =>
+          act(async () => {
+            setSecret((await client.rotateSecret(endpoint.id)).secret);
+            return 'New secret made; the old one keeps signing for 24 h.';
+          })
+        }
+      >
+        Rotate secret
+      </button>
+    ),
+    may.editEndpoint && (
+      <button key="edit" type="button" onClick={() => setEditing(!editing)} aria-expanded={editing}>
+        {editing ? 'Cancel edit' : 'Edit'}
+      </button>
+    ),
+  ].filter(Boolean);
   return (
     <section aria-labelledby="endpoint-title">
       <a href={hrefOf({ screen: 'endpoints' })}>← All endpoints</a>
@@ -122,61 +189,12 @@ export function EndpointPage({ client, endpointId }: { client: ApiClient; endpoi
           </>
         )}
       </dl>
-      <div class="actions">
-        <button
-          type="button"
-          onClick={() =>
-            act(async () => {
-              const callId = await sendTestCall(client, endpoint);
-              return `Sent a test call (${callId}): one event of each type.`;
-            })
-          }
-        >
-          Send test event
-        </button>
-        {endpoint.enabled ? (
-          <button
-            type="button"
-            onClick={() =>
-              act(async () => {
-                await client.updateEndpoint(endpoint.id, { enabled: false });
-                return 'Disabled.';
-              })
-            }
-          >
-            Disable
-          </button>
-        ) : (
-          <button
-            type="button"
-            onClick={() =>
-              act(async () => {
-                await client.enableEndpoint(endpoint.id);
-                return 'Enabled.';
-              })
-            }
-          >
-            Enable
-          </button>
-        )}
-        <button
-          type="button"
-          onClick={() =>
-            act(async () => {
-              setSecret((await client.rotateSecret(endpoint.id)).secret);
-              return 'New secret made; the old one keeps signing for 24 h.';
-            })
-          }
-        >
-          Rotate secret
-        </button>
-        <button type="button" onClick={() => setEditing(!editing)} aria-expanded={editing}>
-          {editing ? 'Cancel edit' : 'Edit'}
-        </button>
-      </div>
-      <p class="note">
-        {`The test event is a short call in ${endpoint.filter ? 'the stream and thread of this filter' : 'thread callhook-console-test'}, with one event of each type; every endpoint subscribed there receives it too.`}
-      </p>
+      {actions.length > 0 && <div class="actions">{actions}</div>}
+      {may.sendTestEvent && (
+        <p class="note">
+          {`The test event is a short call in ${endpoint.filter ? 'the stream and thread of this filter' : 'thread callhook-console-test'}, with one event of each type; every endpoint subscribed there receives it too.`}
+        </p>
+      )}
       {notice && <output class="notice">{notice}</output>}
       {error && (
         <p class="error" role="alert">
@@ -184,7 +202,7 @@ export function EndpointPage({ client, endpointId }: { client: ApiClient; endpoi
         </p>
       )}
       {secret && <SecretOnce secret={secret} onDone={() => setSecret(null)} />}
-      {editing && (
+      {may.editEndpoint && editing && (
         <EndpointForm
           idPrefix="edit-endpoint"
           initial={fieldsOf(endpoint)}
@@ -196,8 +214,12 @@ export function EndpointPage({ client, endpointId }: { client: ApiClient; endpoi
           }}
         />
       )}
-      <h2>Replay</h2>
-      <ReplayWindowForm client={client} endpointId={endpoint.id} onReplayed={reload} />
+      {may.replay && (
+        <>
+          <h2>Replay</h2>
+          <ReplayWindowForm client={client} endpointId={endpoint.id} onReplayed={reload} />
+        </>
+      )}
       <div class="title-row">
         <h2>Latest deliveries</h2>
         <label>

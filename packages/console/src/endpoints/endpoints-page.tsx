@@ -4,6 +4,7 @@ import type { ApiClient } from '../api/api-client.ts';
 import { describeError } from '../api/api-error.ts';
 import type { EndpointView, EndpointWithSecret } from '../api/views.ts';
 import { hrefOf } from '../hash-route.ts';
+import { useMay } from '../session/access-context.ts';
 import { formatTime } from '../ui/format.ts';
 import { EndpointForm, fieldsOf } from './endpoint-form.tsx';
 import { formatCount, type HealthCounts, loadHealth } from './endpoint-health.ts';
@@ -11,6 +12,7 @@ import { SecretOnce } from './secret-once.tsx';
 
 /** Every endpoint with its health, and a form to create one. */
 export function EndpointsPage({ client }: { client: ApiClient }) {
+  const mayCreate = useMay('createEndpoint');
   const [endpoints, setEndpoints] = useState<EndpointView[] | null>(null);
   const [health, setHealth] = useState<Map<string, HealthCounts>>(new Map());
   const [error, setError] = useState<string | null>(null);
@@ -36,11 +38,13 @@ export function EndpointsPage({ client }: { client: ApiClient }) {
     <section aria-labelledby="endpoints-title">
       <div class="title-row">
         <h1 id="endpoints-title">Endpoints</h1>
-        <button type="button" onClick={() => setCreating(!creating)} aria-expanded={creating}>
-          {creating ? 'Cancel' : 'New endpoint'}
-        </button>
+        {mayCreate && (
+          <button type="button" onClick={() => setCreating(!creating)} aria-expanded={creating}>
+            {creating ? 'Cancel' : 'New endpoint'}
+          </button>
+        )}
       </div>
-      {creating && (
+      {mayCreate && creating && (
         <EndpointForm
           idPrefix="new-endpoint"
           initial={fieldsOf(null)}

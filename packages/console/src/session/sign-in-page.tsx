@@ -1,10 +1,16 @@
 import { useState } from 'preact/hooks';
-import type { ApiClient } from '../api/api-client.ts';
-import { checkApiKey } from './sign-in.ts';
+import { checkApiKey, type Session } from './sign-in.ts';
 
-export function SignInPage({ onSignedIn }: { onSignedIn: (client: ApiClient) => void }) {
+export function SignInPage({
+  onSignedIn,
+  refused = null,
+}: {
+  onSignedIn: (session: Session) => void;
+  /** Why the key kept in this tab was refused when the page was opened again. */
+  refused?: string | null;
+}) {
   const [apiKey, setApiKey] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(refused);
   const [busy, setBusy] = useState(false);
 
   const submit = async (event: Event) => {
@@ -13,7 +19,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn: (client: ApiClient) => 
     setError(null);
     const result = await checkApiKey(apiKey);
     setBusy(false);
-    if (result.ok) onSignedIn(result.client);
+    if (result.ok) onSignedIn(result.session);
     else setError(result.message);
   };
 

@@ -3,6 +3,7 @@ import type { ApiClient } from '../api/api-client.ts';
 import { describeError } from '../api/api-error.ts';
 import type { DeliveryView, EndpointView } from '../api/views.ts';
 import { hrefOf } from '../hash-route.ts';
+import { useMay } from '../session/access-context.ts';
 import { formatClock } from '../ui/format.ts';
 
 /** One event's delivery at one endpoint: its status, every attempt, and retry when it failed. */
@@ -20,6 +21,7 @@ export function DeliveryCard({
   /** Show the attempts unfolded (folded, they are one click away). */
   attemptsOpen?: boolean;
 }) {
+  const mayRetry = useMay('retryDelivery');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const retry = async () => {
@@ -35,7 +37,8 @@ export function DeliveryCard({
     }
   };
   const retryable =
-    delivery.status === 'failed' || (delivery.status === 'pending' && delivery.attemptCount > 0);
+    mayRetry &&
+    (delivery.status === 'failed' || (delivery.status === 'pending' && delivery.attemptCount > 0));
   return (
     <div class={`delivery delivery-${delivery.status}`} data-delivery-id={delivery.id}>
       <div class="delivery-head">

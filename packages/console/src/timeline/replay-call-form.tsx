@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { ApiClient } from '../api/api-client.ts';
 import { describeError } from '../api/api-error.ts';
 import type { CallView, EndpointView } from '../api/views.ts';
+import { useMay } from '../session/access-context.ts';
 
 /**
  * Replay this call to one endpoint: the API replays a time window, so this queues every event
@@ -18,6 +19,7 @@ export function ReplayCallForm({
   endpoints: EndpointView[];
   onReplayed: () => void;
 }) {
+  const mayReplay = useMay('replay');
   const [endpointId, setEndpointId] = useState('');
   const [result, setResult] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -40,6 +42,7 @@ export function ReplayCallForm({
   if (endpoints.length === 0) {
     return <p class="muted">No endpoint exists: the events are in the log only.</p>;
   }
+  if (!mayReplay) return null;
   return (
     <form class="inline-form" onSubmit={submit} aria-label="Replay this call">
       <label>

@@ -5,6 +5,7 @@ import { errorResponses } from '../schemas/common.ts';
 import {
   apiKeyPageSchema,
   apiKeyParamsSchema,
+  callingKeySchema,
   createApiKeyBodySchema,
   createdApiKeySchema,
   listApiKeysQuerySchema,
@@ -16,7 +17,10 @@ export interface KeyRouteDeps {
 
 const tags = ['keys'];
 
-/** Scoped API keys: create (the key shown once), list, revoke. Admin scope only. */
+/**
+ * Scoped API keys: create (the key shown once), list, revoke — admin scope only; and which key
+ * is calling, for any key (a client such as the console shows only what the key may do).
+ */
 export const keyRoutes: FastifyPluginAsyncZod<KeyRouteDeps> = async (app, { keys }) => {
   app.post(
     '/v1/keys',
@@ -60,6 +64,22 @@ export const keyRoutes: FastifyPluginAsyncZod<KeyRouteDeps> = async (app, { keys
     async (request, reply) => {
       await keys.revoke(request.params.id);
       return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/v1/keys/self',
+    {
+      schema: {
+        summary: 'The calling key: its id, name, scopes and rate limit (any key may ask)',
+        tags,
+        response: { 200: callingKeySchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      // The auth hook ran first (this route is not public), so there is a principal.
+      const { keyId, name, scopes, rateLimitPerSecond } = request.principal!;
+      return { id: keyId, name, scopes: [...scopes], rateLimitPerSecond };
     },
   );
 };

@@ -42,3 +42,14 @@ export const apiKeyPageSchema = z.object({
   keys: z.array(apiKeyViewSchema),
   nextCursor: z.string().nullable(),
 });
+
+export const callingKeySchema = z
+  .object({
+    id: z
+      .string()
+      .describe('id of the key (key_…); `bootstrap` for the admin key of the data directory'),
+    name: z.string().describe('`bootstrap admin key` for the admin key of the data directory'),
+    scopes: z.array(apiKeyScopeSchema),
+    rateLimitPerSecond: z.number().nullable().describe('null: no limit'),
+  })
+  .describe('The API key that made the request (without the key itself)');
