@@ -13,5 +13,6 @@ export interface AgentContext {
   send(message: SipMessage, to: Peer): void;
   /** Forgets a leg that is over (its timers, media and table entries). */
   drop(leg: SipLeg): void;
-  contact(): string;
+  /** callhook's Contact for a dialog with `peer` (the transport it is on). */
+  contact(peer?: Peer): string;
 }

@@ -1,6 +1,5 @@
-import { ackOf2xx, type ClientTransactions, newBranch } from './client-transactions.ts';
+import { ackOf2xx, type ClientTransactions } from './client-transactions.ts';
 import { writeOffer } from './sdp-session.ts';
-import type { Peer } from './server-transactions.ts';
 import type { SipLeg, SipLog } from './sip-leg.ts';
 import type { SipRequest } from './sip-message.ts';
 
@@ -12,17 +11,16 @@ import type { SipRequest } from './sip-message.ts';
 export async function reinviteForHold(
   leg: SipLeg,
   held: boolean,
-  deps: { clients: ClientTransactions; local: Peer; contact: string; log: SipLog },
+  deps: { clients: ClientTransactions; via: string; contact: string; log: SipLog },
 ): Promise<void> {
   leg.held = held;
   leg.sdp = { ...leg.sdp, version: leg.sdp.version + 1 };
-  const { local } = deps;
   const invite: SipRequest = {
     kind: 'request',
     method: 'INVITE',
     uri: leg.remoteTarget,
     headers: new Map([
-      ['via', [`SIP/2.0/UDP ${local.address}:${local.port};branch=${newBranch()};rport`]],
+      ['via', [deps.via]],
       ['max-forwards', ['70']],
       ['from', [leg.local]],
       ['to', [leg.remote]],

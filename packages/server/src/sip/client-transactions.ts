@@ -10,12 +10,13 @@ import {
   type SipResponse,
 } from './sip-message.ts';
 
-// RFC 3261 §17.1 client transactions over UDP. Non-INVITE (the BYE and CANCEL this agent
+// RFC 3261 §17.1 client transactions. Non-INVITE (the BYE and CANCEL this agent
 // sends): Timer E repeats the request (T1 doubling up to T2) until a final answer, Timer F
 // gives up after 64·T1. INVITE (calls to REGISTERed users): Timer A repeats it (doubling)
 // until any answer, Timer B gives up after 64·T1; a non-2xx final answer is ACKed here (same
 // branch), a 2xx by the caller (a new transaction, §13.2.2.4), also when it is repeated.
-// Answers are matched on the top Via's branch and CSeq method.
+// Answers are matched on the top Via's branch and CSeq method. Over a reliable transport (TCP)
+// nothing is repeated; Timers B and F still give up.
 
 /** A fresh RFC 3261 branch. */
 export function newBranch(): string {
@@ -70,7 +71,7 @@ export class ClientTransactions {
         });
       };
       this.send(request, to);
-      retransmit(t1);
+      if (!to.reliable) retransmit(t1); // Timer E: UDP only
       entry.timers[1] = this.clock.setTimer(this.clock.now() + 64 * t1, () =>
         this.settle(key, { kind: 'timeout' }),
       );
@@ -102,7 +103,7 @@ export class ClientTransactions {
         });
       };
       this.send(request, to);
-      retransmit(this.timers.t1);
+      if (!to.reliable) retransmit(this.timers.t1); // Timer A: UDP only
       entry.timers[1] = this.clock.setTimer(this.clock.now() + 64 * this.timers.t1, () =>
         this.settle(key, { kind: 'timeout' }),
       );

@@ -65,7 +65,7 @@ async function offer(agent: AgentContext, tx: ServerTransaction, leg: SipLeg): P
   if (isInvite) leg.pendingReinvite = { seq: cseqOf(request).seq, transaction: tx };
   tx.respond(
     responseTo(request, 200, {
-      headers: { contact: agent.contact() },
+      headers: { contact: agent.contact(tx.source) },
       body: {
         contentType: 'application/sdp',
         data: Buffer.from(writeAnswer(leg.sdp, read?.ok ? read.offer : undefined)),

@@ -28,7 +28,7 @@ export interface InboundDeps {
   ringMs: number;
   maxLegs: number;
   local(): Peer;
-  contact(): string;
+  contact(peer: Peer): string;
   drop(leg: SipLeg): void;
   hangUp(leg: SipLeg): void;
 }
@@ -131,7 +131,7 @@ export class InboundCalls {
     this.doneInviting(userId);
     leg.state = 'ringing';
     tx.respond(
-      responseTo(request, 180, { toTag: localTag, headers: { contact: this.d.contact() } }),
+      responseTo(request, 180, { toTag: localTag, headers: { contact: this.d.contact(from) } }),
     );
     const answer = () => this.answer(leg, tx, offer?.ok ? offer.offer : undefined);
     const ringMs = this.d.ringMs;
@@ -155,7 +155,7 @@ export class InboundCalls {
     invite.respond(
       responseTo(invite.request, 200, {
         toTag: leg.localTag,
-        headers: { contact: this.d.contact(), allow: ALLOWED_METHODS.join(', ') },
+        headers: { contact: this.d.contact(leg.peer), allow: ALLOWED_METHODS.join(', ') },
         body: { contentType: 'application/sdp', data: Buffer.from(writeAnswer(leg.sdp, offer)) },
       }),
     );

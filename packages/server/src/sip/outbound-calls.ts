@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { CallService } from '../service/call-service.ts';
 import type { ClientTransactions } from './client-transactions.ts';
-import { ackOf2xx, newBranch } from './client-transactions.ts';
+import { ackOf2xx } from './client-transactions.ts';
 import { MediaPort } from './media-port.ts';
 import type { Registrations } from './registrations.ts';
 import { readOffer, writeOffer } from './sdp-session.ts';
@@ -22,7 +22,9 @@ export interface OutboundDeps {
   clock: { now(): number };
   log: SipLog;
   local(): Peer;
-  contact(): string;
+  /** The top Via of a request to `peer`, with a fresh branch. */
+  via(peer: Peer): string;
+  contact(peer: Peer): string;
   /** Takes an answered leg into the agent's tables (dialog and participant). */
   adopt(leg: SipLeg): void;
   /** Forgets a leg that is over. */
@@ -68,8 +70,8 @@ export class OutboundCalls {
       },
     );
     const sdp = { address: local.address, port: media.port, sessionId: Date.now(), version: 1 };
-    const invite = request('INVITE', contact, local, from, to, sipCallId, 1, {
-      contact: this.deps.contact(),
+    const invite = request('INVITE', contact, this.deps.via(peer), from, to, sipCallId, 1, {
+      contact: this.deps.contact(peer),
       'content-type': 'application/sdp',
     });
     invite.body = Buffer.from(writeOffer(sdp, 'sendrecv'));
@@ -92,8 +94,9 @@ export class OutboundCalls {
     ringing.invitedSeq = invitedSeq;
     ringing.state = 'ringing';
     ringing.cancelOutbound = () => {
-      const cancel = request('CANCEL', contact, local, from, to, sipCallId, 1, {});
-      cancel.headers.set('via', invite.headers.get('via')!);
+      // The INVITE's Via, branch and all (RFC 3261 §9.1).
+      const via = invite.headers.get('via')![0]!;
+      const cancel = request('CANCEL', contact, via, from, to, sipCallId, 1, {});
       void this.deps.clients.request(cancel, peer);
     };
     this.deps.adopt(ringing);
@@ -152,7 +155,7 @@ export class OutboundCalls {
 function request(
   method: string,
   uri: string,
-  local: Peer,
+  via: string,
   from: string,
   to: string,
   callId: string,
@@ -160,7 +163,7 @@ function request(
   extra: Record<string, string>,
 ): SipRequest {
   const headers = new Map<string, string[]>([
-    ['via', [`SIP/2.0/UDP ${local.address}:${local.port};branch=${newBranch()};rport`]],
+    ['via', [via]],
     ['max-forwards', ['70']],
     ['from', [from]],
     ['to', [to]],

@@ -2,17 +2,22 @@ import type { Clock, TimerHandle } from '../clock.ts';
 import { parseNameAddr, parseVia } from './sip-headers.ts';
 import { cseqOf, header, type SipMessage, type SipRequest } from './sip-message.ts';
 
-// RFC 3261 §17.2 server transactions over UDP: a retransmitted request is answered from its
+// RFC 3261 §17.2 server transactions: a retransmitted request is answered from its
 // transaction (never reaches the call engine twice), final answers to INVITE are repeated on
 // Timer G until ACK or Timer H, and a finished transaction lingers to absorb late copies
 // (Timer J / I / L). RFC 6026: a 2xx to INVITE is repeated on the same schedule until the
 // dialog's ACK (`acknowledged()`), and the transaction then absorbs retransmitted INVITEs.
+// Over a reliable transport (TCP) non-2xx answers are not repeated and Timers I and J are 0.
 
 export interface Peer {
   address: string;
   port: number;
   /** Which of the agent's sockets it came in on (answers go out on the same); default 0. */
   socket?: number;
+  /** A stream transport's connection it came on (answers go back on it while it is open). */
+  connection?: number;
+  /** Over a reliable transport (TCP): nothing is retransmitted to it (RFC 3261 §17). */
+  reliable?: boolean;
 }
 
 export interface TransactionTimers {
@@ -148,13 +153,15 @@ export class ServerTransaction {
     if (response.status < 200) return;
     this.finalStatus = response.status;
     const { t1 } = this.timers;
+    const reliable = this.source.reliable === true;
     if (!this.isInvite) {
-      this.lingerFor(64 * t1); // Timer J
+      this.lingerFor(reliable ? 0 : 64 * t1); // Timer J (0 over TCP: no copies to absorb)
       return;
     }
-    // Timer G (non-2xx) or the 2xx schedule of RFC 3261 §13.3.1.4, until ACK or 64·T1.
+    // Timer G (non-2xx, UDP only) or the 2xx schedule of RFC 3261 §13.3.1.4 (over any
+    // transport), until ACK or 64·T1.
     this.awaitingAck = true;
-    this.scheduleRetransmit(t1);
+    if (response.status < 300 || !reliable) this.scheduleRetransmit(t1);
     this.endTimer = this.options.clock.setTimer(this.options.clock.now() + 64 * t1, () => {
       const unacknowledged = this.awaitingAck;
       this.stopRetransmitting();
@@ -177,7 +184,7 @@ export class ServerTransaction {
     this.awaitingAck = false;
     this.stopRetransmitting();
     this.endTimer?.cancel();
-    this.lingerFor(this.timers.t4);
+    this.lingerFor(this.source.reliable ? 0 : this.timers.t4);
   }
 
   /** A copy of the request: repeat the last answer (RFC 3261 §17.2.1, §17.2.2). */

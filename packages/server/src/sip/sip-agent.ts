@@ -26,7 +26,10 @@ import { parseNameAddr } from './sip-headers.ts';
 import { newTag, type SipLeg, type SipLog } from './sip-leg.ts';
 import type { SipListenAddress } from './sip-listen-address.ts';
 import { ALLOWED_METHODS, header, type SipMessage, type SipRequest } from './sip-message.ts';
+import type { FramingErrorReason } from './sip-stream-framing.ts';
+import type { SipTransport } from './sip-transport.ts';
 import { SourceRateLimit } from './source-rate-limit.ts';
+import { TcpTransport } from './tcp-transport.ts';
 import { UdpTransport } from './udp-transport.ts';
 
 // The SIP user agent server (RFC 3261) beside the HTTP API: INVITEs to rooms become
@@ -51,7 +54,18 @@ export interface SipAgentOptions {
   maxLegs?: number;
   /** INVITEs per second one source address may keep up (default 50, burst 100). */
   invitesPerSecond?: number;
+  /** TCP connections open at once, per listener (default 1 000). */
+  maxTcpConnections?: number;
+  /** A TCP connection with no traffic for this long is closed (default 5 minutes). */
+  tcpIdleMs?: number;
   log?: SipLog;
+}
+
+/** Where one of the agent's transports listens. */
+export interface SipBoundAddress {
+  transport: 'udp' | 'tcp';
+  address: string;
+  port: number;
 }
 
 export class SipAgent implements AgentContext {
@@ -59,7 +73,7 @@ export class SipAgent implements AgentContext {
   readonly log: SipLog;
   readonly service: CallService;
   readonly clock: Clock;
-  private readonly transports: UdpTransport[] = [];
+  private readonly transports: SipTransport[] = [];
   private readonly transactions: ServerTransactions;
   private readonly clients: ClientTransactions;
   private readonly byParticipant = new Map<string, SipLeg>();
@@ -96,7 +110,7 @@ export class SipAgent implements AgentContext {
       ringMs: options.ringMs ?? 0,
       maxLegs: options.maxLegs ?? 10_000,
       local: () => this.local,
-      contact: () => this.contact(),
+      contact: (peer) => this.contact(peer),
       drop: (leg) => this.drop(leg),
       hangUp: (leg) => this.hangUp(leg),
     });
@@ -107,7 +121,8 @@ export class SipAgent implements AgentContext {
       clock: options.clock,
       log: this.log,
       local: () => this.local,
-      contact: () => this.contact(),
+      via: (peer) => this.via(peer),
+      contact: (peer) => this.contact(peer),
       adopt: (leg) => {
         this.legs.set(leg.dialogKey, leg);
         this.byParticipant.set(`${leg.callId}\n${leg.userId}`, leg);
@@ -128,9 +143,31 @@ export class SipAgent implements AgentContext {
   async start(): Promise<void> {
     for (const address of this.options.listen) {
       const socket = this.transports.length;
+      if (address.transport === 'udp') {
+        this.transports.push(
+          await UdpTransport.bind(address.host, address.port, (data, from) =>
+            this.onDatagram(data, { ...from, socket }),
+          ),
+        );
+        continue;
+      }
       this.transports.push(
-        await UdpTransport.bind(address.host, address.port, (data, from) =>
-          this.onDatagram(data, { ...from, socket }),
+        await TcpTransport.listen(
+          address.host,
+          address.port,
+          {
+            onMessage: (data, from) => this.onDatagram(data, { ...from, socket }),
+            onFramingError: (head, from, reason, detail) =>
+              this.onFramingError(head, { ...from, socket }, reason, detail),
+          },
+          {
+            clock: this.clock,
+            maxMessageBytes: this.maxMessageBytes,
+            ...(this.options.maxTcpConnections !== undefined && {
+              maxConnections: this.options.maxTcpConnections,
+            }),
+            ...(this.options.tcpIdleMs !== undefined && { idleMs: this.options.tcpIdleMs }),
+          },
         ),
       );
     }
@@ -139,8 +176,16 @@ export class SipAgent implements AgentContext {
   }
 
   /** Where each transport listens (port 0 resolved). */
-  get addresses(): Peer[] {
-    return this.transports.map((t) => t.address);
+  get addresses(): SipBoundAddress[] {
+    return this.transports.map((t) => ({
+      transport: t.protocol === 'TCP' ? 'tcp' : 'udp',
+      address: t.address.address,
+      port: t.address.port,
+    }));
+  }
+
+  private get maxMessageBytes(): number {
+    return this.options.maxMessageBytes ?? 16 * 1024;
   }
 
   async close(): Promise<void> {
@@ -155,8 +200,22 @@ export class SipAgent implements AgentContext {
     this.transports[to.socket ?? 0]?.send(message, to);
   }
 
-  contact(): string {
-    return `<sip:callhook@${this.local.address}:${this.local.port}>`;
+  /** callhook's Contact for a dialog with `peer`: the address of the transport it is on. */
+  contact(peer?: Peer): string {
+    const transport = this.transportOf(peer);
+    const { address, port } = transport?.address ?? this.local;
+    return `<sip:callhook@${address}:${port}${transport?.protocol === 'TCP' ? ';transport=tcp' : ''}>`;
+  }
+
+  /** The top Via of a request callhook sends to `peer`, with a fresh branch. */
+  via(peer: Peer): string {
+    const transport = this.transportOf(peer);
+    const { address, port } = transport?.address ?? this.local;
+    return `SIP/2.0/${transport?.protocol ?? 'UDP'} ${address}:${port};branch=${newBranch()};rport`;
+  }
+
+  private transportOf(peer: Peer | undefined): SipTransport | undefined {
+    return this.transports[peer?.socket ?? 0];
   }
 
   drop(leg: SipLeg): void {
@@ -172,7 +231,7 @@ export class SipAgent implements AgentContext {
 
   private onDatagram(data: Buffer, from: Peer): void {
     if (data.length <= 4 && data.toString().trim() === '') return; // CRLF keep-alive
-    const parsed = parseSipMessage(data, this.options.maxMessageBytes ?? 16 * 1024);
+    const parsed = parseSipMessage(data, this.maxMessageBytes);
     if (!parsed.ok) {
       if (parsed.request && parsed.request.method !== 'ACK') {
         const status = parsed.error.code === 'too_large' ? 513 : 400;
@@ -192,6 +251,27 @@ export class SipAgent implements AgentContext {
     }
     this.onRequest(message, from).catch((error: unknown) =>
       this.log.warn({ err: error }, 'SIP: request handler failed'),
+    );
+  }
+
+  /** A TCP stream that cannot be framed: 513 or 400 to its request if it reads as one. */
+  private onFramingError(
+    head: Buffer,
+    from: Peer,
+    reason: FramingErrorReason,
+    detail: string,
+  ): void {
+    const parsed = parseSipMessage(head, this.maxMessageBytes);
+    const request = parsed.ok
+      ? parsed.message.kind === 'request'
+        ? parsed.message
+        : undefined
+      : parsed.request;
+    if (!request || request.method === 'ACK') return;
+    const status = reason === 'too_large' ? 513 : 400;
+    this.send(
+      responseTo(request, status, { headers: { warning: `399 callhook "${detail}"` } }),
+      from,
     );
   }
 
@@ -297,8 +377,8 @@ export class SipAgent implements AgentContext {
     if (leg?.state !== 'confirmed' || leg.held === held || event.seq <= leg.invitedSeq) return;
     void reinviteForHold(leg, held, {
       clients: this.clients,
-      local: this.local,
-      contact: this.contact(),
+      via: this.via(leg.peer),
+      contact: this.contact(leg.peer),
       log: this.log,
     });
   }
@@ -319,10 +399,7 @@ export class SipAgent implements AgentContext {
       method: 'BYE',
       uri: leg.remoteTarget,
       headers: new Map([
-        [
-          'via',
-          [`SIP/2.0/UDP ${this.local.address}:${this.local.port};branch=${newBranch()};rport`],
-        ],
+        ['via', [this.via(leg.peer)]],
         ['max-forwards', ['70']],
         ['from', [leg.local]],
         ['to', [leg.remote]],

@@ -2,10 +2,12 @@ import { createSocket, type Socket } from 'node:dgram';
 import { serializeSipMessage } from './serialize-sip-message.ts';
 import type { Peer } from './server-transactions.ts';
 import type { SipMessage } from './sip-message.ts';
+import type { SipTransport } from './sip-transport.ts';
 
 // One UDP socket: datagrams in, messages out. Parsing and routing are the agent's.
 
-export class UdpTransport {
+export class UdpTransport implements SipTransport {
+  readonly protocol = 'UDP';
   private readonly socket: Socket;
 
   private constructor(socket: Socket) {

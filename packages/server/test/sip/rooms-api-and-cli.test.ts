@@ -10,7 +10,12 @@ import { freeUdpPort } from './support/sipp.ts';
 // Rooms through the API and through `callhook sip rooms add|list|rm`, against a real
 // `callhook serve --sip` process.
 
-const served = serverForThisFile('sip-rooms', ['--sip', 'udp:127.0.0.1:0']);
+const served = serverForThisFile('sip-rooms', [
+  '--sip',
+  'udp:127.0.0.1:0',
+  '--sip',
+  'tcp:127.0.0.1:0',
+]);
 
 async function api(method: string, path: string, body?: unknown) {
   const res = await fetch(`${served.server.url}${path}`, {
@@ -25,8 +30,8 @@ async function api(method: string, path: string, body?: unknown) {
   return { status: res.status, body: text ? JSON.parse(text) : {} };
 }
 
-test('the banner names the SIP address', () => {
-  assert.match(served.server.output(), /^sip: udp:127\.0\.0\.1:\d+$/m);
+test('the banner names each SIP address with its transport', () => {
+  assert.match(served.server.output(), /^sip: udp:127\.0\.0\.1:\d+ tcp:127\.0\.0\.1:\d+$/m);
 });
 
 test('rooms: create, read, list in pages, delete; each mistake has its code and changes nothing', async () => {
@@ -116,7 +121,7 @@ test('callhook sip rooms add, list and rm', async () => {
 test('serve refuses a bad --sip address or transport with a usage error', async () => {
   const port = await freeUdpPort();
   for (const [flag, message] of [
-    [`tcp:127.0.0.1:${port}`, /transport 'tcp' is not supported/],
+    [`tls:127.0.0.1:${port}`, /transport 'tls' is not supported/],
     ['udp:localhost:5060', /not an IP address/],
     ['127.0.0.1:5060', /<transport>:<ip>:<port>/],
   ] as const) {

@@ -37,7 +37,7 @@ export interface SipCallhook {
 
 export async function startSipCallhook(
   t: TestContext,
-  options: { ringMs?: number; invitesPerSecond?: number } = {},
+  options: { ringMs?: number; invitesPerSecond?: number; transport?: 'udp' | 'tcp' } = {},
 ): Promise<SipCallhook> {
   const dataDir = mkdtempSync(join(tmpdir(), 'callhook-sip-'));
   const server = await startServer({
@@ -49,7 +49,7 @@ export async function startSipCallhook(
     apiKeyHash: hashApiKey(API_KEY),
     console: false,
     sip: {
-      listen: [{ transport: 'udp', host: '127.0.0.1', port: 0 }],
+      listen: [{ transport: options.transport ?? 'udp', host: '127.0.0.1', port: 0 }],
       ...(options.ringMs !== undefined && { ringMs: options.ringMs }),
       ...(options.invitesPerSecond !== undefined && { invitesPerSecond: options.invitesPerSecond }),
     },

@@ -26,6 +26,8 @@ export interface SippRun {
   rate?: number;
   /** Calls in progress at once (default: sipp's). */
   limit?: number;
+  /** `tcp`: sipp's `-t t1`, one TCP connection for all its calls (default udp). */
+  transport?: 'udp' | 'tcp';
 }
 
 export interface SippResult {
@@ -72,6 +74,7 @@ export async function runSipp(
     '-r',
     String(run.rate ?? 10),
     ...(run.limit ? ['-l', String(run.limit)] : []),
+    ...(run.transport === 'tcp' ? ['-t', 't1'] : []),
     '-i',
     '127.0.0.1',
     '-p',
