@@ -51,6 +51,14 @@ export interface DispatcherOptions {
    * time, so it is not read from `clock`. 0 turns it off.
    */
   minTurnIntervalMs?: number;
+  /**
+   * How long, in real ms, a change another node made waits before it wakes this dispatcher
+   * (default 25; 0 wakes at once). That node claims its own new deliveries as it commits them,
+   * so waking at once on every one of its commits would mostly race it for rows it has already
+   * taken — a wasted transaction per commit per node. What it leaves (its endpoint slots full,
+   * or it died) is taken here this much later. A scheduling pause like `minTurnIntervalMs`.
+   */
+  remoteWakeDelayMs?: number;
   /** Store failures; the loop tries again after `retryAfterErrorMs` (default 1 s). */
   onError?: (error: unknown) => void;
   retryAfterErrorMs?: number;
@@ -91,6 +99,7 @@ export function dispatcherConfig(options: DispatcherOptions): DispatcherConfig {
     disableAfterMs: positive(options.disableAfterMs ?? DEFAULT_DISABLE_AFTER_MS, 'disableAfterMs'),
     stopTimeoutMs: nonNegative(options.stopTimeoutMs ?? attemptTimeoutMs + 1_000, 'stopTimeoutMs'),
     minTurnIntervalMs: nonNegative(options.minTurnIntervalMs ?? 2, 'minTurnIntervalMs'),
+    remoteWakeDelayMs: nonNegative(options.remoteWakeDelayMs ?? 25, 'remoteWakeDelayMs'),
     onError: options.onError ?? (() => {}),
     retryAfterErrorMs: positive(options.retryAfterErrorMs ?? 1_000, 'retryAfterErrorMs'),
     observer: options.observer ?? NO_OBSERVER,

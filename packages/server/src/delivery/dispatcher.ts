@@ -55,6 +55,7 @@ export class Dispatcher {
   private lastRunAt = Number.NEGATIVE_INFINITY;
   private timer: { at: number; handle: TimerHandle } | null = null;
   private unsubscribe: (() => void) | null = null;
+  private remoteWake: NodeJS.Timeout | null = null;
   private idleWaiters: (() => void)[] = [];
   private drainWaiters: (() => void)[] = [];
 
@@ -71,7 +72,10 @@ export class Dispatcher {
     await this.store.releaseLeases(this.config.owner, this.clock.now());
     this.running = true;
     this.stopping = false;
-    this.unsubscribe = this.config.changes?.subscribe(() => this.wake()) ?? null;
+    this.unsubscribe =
+      this.config.changes?.subscribe((notice) =>
+        notice.fromAnotherNode ? this.wakeSoon() : this.wake(),
+      ) ?? null;
     this.wake();
   }
 
@@ -81,6 +85,8 @@ export class Dispatcher {
     this.stopping = true;
     this.unsubscribe?.();
     this.unsubscribe = null;
+    if (this.remoteWake !== null) clearTimeout(this.remoteWake);
+    this.remoteWake = null;
     this.cancelTimer();
     // Waiting deliveries were never sent; their leases (this node's) end at its next start.
     for (const d of this.slots.dropWaiting()) this.held.delete(d.id);
@@ -114,6 +120,20 @@ export class Dispatcher {
     const wait = this.lastRunAt + this.config.minTurnIntervalMs - performance.now();
     if (wait > 0) setTimeout(() => this.startLoop(0), wait);
     else setImmediate(() => this.startLoop(0));
+  }
+
+  /** Another node's change: wake once, `remoteWakeDelayMs` from the first such notice. */
+  private wakeSoon(): void {
+    const delay = this.config.remoteWakeDelayMs;
+    if (delay === 0) {
+      this.wake();
+      return;
+    }
+    if (this.remoteWake !== null) return;
+    this.remoteWake = setTimeout(() => {
+      this.remoteWake = null;
+      this.wake();
+    }, delay);
   }
 
   private startLoop(turns: number): void {

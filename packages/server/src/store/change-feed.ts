@@ -12,6 +12,12 @@ export interface ChangeNotice {
   endpoints?: true;
   /** Deliveries became due outside a command (retry, replay, enable). */
   deliveries?: true;
+  /**
+   * Another node made the change (PostgreSQL), or a poll found it: that node acts on what it
+   * wrote itself (its dispatcher claims its own new deliveries), so a reader here may take its
+   * time where acting at once would only race it.
+   */
+  fromAnotherNode?: true;
 }
 
 export type ChangeListener = (notice: ChangeNotice) => void;

@@ -1,6 +1,5 @@
 import type pg from 'pg';
 import type { CallState } from '../../engine/call-state.ts';
-import { CallhookError } from '../../errors.ts';
 import type {
   CallListQuery,
   CallStore,

@@ -82,7 +82,7 @@ export class PgChangeFeed extends InProcessChangeFeed {
       } catch {
         return;
       }
-      if (wire.from !== this.token) this.publish(wire.notice);
+      if (wire.from !== this.token) this.publish({ ...wire.notice, fromAnotherNode: true });
     });
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
@@ -98,7 +98,7 @@ export class PgChangeFeed extends InProcessChangeFeed {
         if (this.closed) return;
         try {
           await this.listen();
-          this.publish({ endpoints: true, deliveries: true });
+          this.publish({ endpoints: true, deliveries: true, fromAnotherNode: true });
           await this.checkLog();
         } catch {
           retry(Math.min(delay * 2, 10_000));
@@ -118,7 +118,11 @@ export class PgChangeFeed extends InProcessChangeFeed {
       return; // the database is away; the next poll tries again
     }
     if (last > this.lastSeen) {
-      this.publish({ events: { types: [...EVENT_TYPES], lastPosition: last }, deliveries: true });
+      this.publish({
+        events: { types: [...EVENT_TYPES], lastPosition: last },
+        deliveries: true,
+        fromAnotherNode: true,
+      });
     }
   }
 }

@@ -176,6 +176,29 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         WHERE status = 'pending';
     `,
   },
+  {
+    version: 5,
+    name: 'no-foreign-keys-on-the-hot-path',
+    sql: `
+      -- The adapter keeps these references itself, under the locks of pg-locks.ts: an event is
+      -- appended only with its call's row written in the same transaction, a delivery only for
+      -- an endpoint read under the append lock (which endpoint deletion takes too), an attempt
+      -- only for a delivery row locked FOR UPDATE; endpoint deletion and retention delete the
+      -- rows below them explicitly (pg-delivery-store.ts, pg-retention.ts). The foreign keys
+      -- cost each appended event, delivery and attempt an internal lookup and a key-share row
+      -- lock on the row it names (three per delivered event, each a WAL record; the one
+      -- endpoint row was share-locked by every concurrent batch at once).
+      ALTER TABLE events DROP CONSTRAINT events_call_id_fkey;
+      ALTER TABLE deliveries DROP CONSTRAINT deliveries_endpoint_id_fkey;
+      ALTER TABLE delivery_attempts DROP CONSTRAINT delivery_attempts_delivery_id_fkey;
+      -- Room on each page for a call row's new version: a command that changes no indexed
+      -- column (most do not) then rewrites the row in place (a HOT update) instead of adding an
+      -- entry to each of the calls table's six indexes.
+      ALTER TABLE calls SET (fillfactor = 60);
+      -- The same for a delivery's lease (claim), which changes no indexed column either.
+      ALTER TABLE deliveries SET (fillfactor = 70);
+    `,
+  },
 ];
 
 export const PG_LATEST_SCHEMA_VERSION = PG_MIGRATIONS.reduce(

@@ -42,31 +42,40 @@ export async function recordOutcomesPg(
   if (where.rows.length === 0) return { disabledEndpoint: false };
   if (outcomes.some((o) => o.endpoint?.disable)) await lock(c, [APPEND_LOCK]);
   // One statement: sorted, every endpoint: lock comes before every lane: lock (pg-locks.ts).
-  await lock(c, [
-    ...where.rows.map((r) => endpointLock(r.endpoint_id)),
-    ...where.rows.map((r) => laneLock(r.endpoint_id, r.call_id)),
-  ]);
+  // An endpoint's lock is shared unless an outcome here changes the endpoint itself.
+  const endpointOfDelivery = new Map(where.rows.map((r) => [r.id, r.endpoint_id]));
+  const changed = new Set(
+    outcomes
+      .filter((o) => o.endpoint !== undefined && o.endpoint !== null)
+      .map((o) => endpointOfDelivery.get(o.attempt.deliveryId)),
+  );
+  await lock(
+    c,
+    [
+      ...where.rows.map((r) => endpointLock(r.endpoint_id)),
+      ...where.rows.map((r) => laneLock(r.endpoint_id, r.call_id)),
+    ],
+    new Set(
+      where.rows.filter((r) => !changed.has(r.endpoint_id)).map((r) => endpointLock(r.endpoint_id)),
+    ),
+  );
+  // The rows, locked, with their endpoint's state (one round trip: a turn's statements are
+  // its latency, and a lane moves on once per turn).
   const targets = new Map<string, Target>();
+  const enabled = new Map<string, boolean>();
   for (const row of (
-    await c.query<Target>({
+    await c.query<Target & { endpoint_enabled: boolean }>({
       name: 'out-2',
-      text: `SELECT id, endpoint_id, call_id, status, next_attempt_at, leased_until, leased_by
-       FROM deliveries WHERE id = ANY($1::text[]) FOR UPDATE`,
+      text: `SELECT d.id, d.endpoint_id, d.call_id, d.status, d.next_attempt_at, d.leased_until,
+         d.leased_by, e.enabled AS endpoint_enabled
+       FROM deliveries AS d JOIN endpoints AS e ON e.id = d.endpoint_id
+       WHERE d.id = ANY($1::text[]) FOR UPDATE OF d`,
       values: [ids],
     })
   ).rows) {
-    targets.set(row.id, row);
-  }
-  const endpointIds = [...new Set([...targets.values()].map((t) => t.endpoint_id))];
-  const enabled = new Map<string, boolean>();
-  for (const row of (
-    await c.query<{ id: string; enabled: boolean }>({
-      name: 'out-3',
-      text: 'SELECT id, enabled FROM endpoints WHERE id = ANY($1::text[])',
-      values: [endpointIds],
-    })
-  ).rows) {
-    enabled.set(row.id, row.enabled);
+    const { endpoint_enabled, ...target } = row;
+    targets.set(row.id, target);
+    enabled.set(row.endpoint_id, endpoint_enabled);
   }
 
   const present = outcomes.filter((o) => targets.has(o.attempt.deliveryId));

@@ -53,6 +53,12 @@ export class PgRetention implements RetentionStore, DeliveryBacklogStore {
       }
       let deliveries = 0;
       if (taken > 0) {
+        // Attempts first: nothing cascades (no foreign keys, pg-migrations.ts v5).
+        await c.query(
+          `DELETE FROM delivery_attempts AS a USING deliveries AS d
+           WHERE d.event_position <= $1 AND a.delivery_id = d.id`,
+          [through],
+        );
         deliveries =
           (await c.query('DELETE FROM deliveries WHERE event_position <= $1', [through]))
             .rowCount ?? 0;
