@@ -85,7 +85,11 @@ test('database unreachable: 503 unavailable and /readyz 503, nothing half-writte
       },
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
-    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    return {
+      status: res.status,
+      retryAfter: res.headers.get('retry-after'),
+      body: (await res.json()) as Record<string, unknown>,
+    };
   };
   const call = { threadId: 'lost', streamId: 's' };
 
@@ -94,6 +98,7 @@ test('database unreachable: 503 unavailable and /readyz 503, nothing half-writte
   const refused = await api('POST', '/v1/calls', call);
   assert.equal(refused.status, 503, JSON.stringify(refused.body));
   assert.equal((refused.body.error as { code: string }).code, 'unavailable');
+  assert.equal(refused.retryAfter, '5', 'a 503 says when to try again');
   assert.equal((await api('GET', '/readyz')).status, 503);
 
   proxy.down = false;

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { CallhookError } from '../../errors.ts';
+import { STORE_RETRY_AFTER_SECONDS } from '../store-unavailable.ts';
 
 // Connections to PostgreSQL: one pool per store, bigints read as numbers (every bigint column
 // holds epoch milliseconds, positions or counts, all far below 2^53), and transactions that
@@ -168,7 +169,16 @@ export function asStoreError(error: unknown): unknown {
       (error as Error | null)?.message ?? '',
     );
   if (!connection) return error;
-  return new CallhookError('unavailable', 'the database is not reachable; try again shortly', {
-    cause: (error as Error).message,
-  });
+  return new DatabaseUnreachableError((error as Error).message);
+}
+
+/** 503 `unavailable`, with Retry-After as for a full disk on SQLite (store-unavailable.ts). */
+export class DatabaseUnreachableError extends CallhookError {
+  /** Seconds the client should wait before trying again (sent as Retry-After). */
+  readonly retryAfterSeconds = STORE_RETRY_AFTER_SECONDS;
+
+  constructor(cause: string) {
+    super('unavailable', 'the database is not reachable; try again shortly', { cause });
+    this.name = 'DatabaseUnreachableError';
+  }
 }
