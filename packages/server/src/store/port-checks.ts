@@ -1,7 +1,7 @@
 import type { CallState, EngineEvent } from '../engine/call-state.ts';
 import { CallhookError } from '../errors.ts';
 import type { DueClaim, Page } from './delivery-port.ts';
-import { encodePageCursor } from './sqlite/page-cursor.ts';
+import { encodePageCursor } from './page-cursor.ts';
 
 // What every adapter checks of its callers in the same words, and the keyset page both build:
 // the port's rules, once, so that two adapters cannot answer the same bad call differently.

@@ -1,3 +1,4 @@
+import { CallhookError } from '../errors.ts';
 // Retention, as the storage port states it (Store.retention). The service (service/
 // retention-sweeper.ts) decides when and how much; an adapter keeps these rules:
 //
@@ -43,4 +44,14 @@ export interface RetentionStore {
   horizon(): Promise<RetentionHorizon>;
   /** Returns how many pages it gave back. */
   compact(maxPages: number): Promise<number>;
+}
+
+/** The error for a read of what retention removed (the rules above). */
+export function retentionExpired(what: string, horizon: RetentionHorizon): CallhookError {
+  return new CallhookError(
+    'retention_expired',
+    `${what} was removed by retention (--retention): read from the oldest kept event instead ` +
+      '(omit the cursor, or replay from removedBefore)',
+    horizon,
+  );
 }

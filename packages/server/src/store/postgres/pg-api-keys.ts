@@ -2,8 +2,8 @@ import type pg from 'pg';
 import { CallhookError } from '../../errors.ts';
 import type { ApiKeyRecord, ApiKeyScope, ApiKeyStore } from '../api-key-port.ts';
 import type { Page } from '../delivery-port.ts';
+import { decodePageCursor } from '../page-cursor.ts';
 import { checkPageLimit, pageOf } from '../port-checks.ts';
-import { decodePageCursor } from '../sqlite/page-cursor.ts';
 import { query } from './pg-connection.ts';
 
 // Scoped API keys on PostgreSQL (api-key-port.ts). A revoked key is deleted, so no node finds

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { CallState } from '../../engine/call-state.ts';
+import { decodePageCursor, encodePageCursor } from '../page-cursor.ts';
 import type {
   CallListQuery,
   CallStore,
@@ -8,12 +9,12 @@ import type {
   StoredEvent,
 } from '../port.ts';
 import { checkEventQuery, checkPageLimit } from '../port-checks.ts';
-import { decodePageCursor, encodePageCursor } from '../sqlite/page-cursor.ts';
+import { retentionExpired } from '../retention-port.ts';
 import type { PgChangeFeed } from './pg-change-feed.ts';
 import { type Decide, idempotencyOf, PgCommandBatcher } from './pg-command-batch.ts';
 import { inTransaction, query } from './pg-connection.ts';
 import type { PgEndpointCache } from './pg-endpoint-cache.ts';
-import { horizonOf, retentionExpired } from './pg-retention.ts';
+import { horizonOf } from './pg-retention.ts';
 
 // The call half of the PostgreSQL adapter: commands through the batcher (pg-command-batch.ts),
 // reads as single statements on the pool.

@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import type { CallState, EngineEvent } from '../../engine/call-state.ts';
+import { newDeliveryId } from '../delivery-rows.ts';
 import type { CommandOutcome, IdempotencyRecord } from '../port.ts';
 import { checkCommandOutcome } from '../port-checks.ts';
-import { newDeliveryId } from '../sqlite/delivery-rows.ts';
-import { StoreError } from '../sqlite/store-error.ts';
+import { StoreError } from '../store-error.ts';
 import type { PgChangeFeed } from './pg-change-feed.ts';
 import { inTransaction } from './pg-connection.ts';
 import type { PgEndpointCache } from './pg-endpoint-cache.ts';

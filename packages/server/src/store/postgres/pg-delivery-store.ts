@@ -12,8 +12,6 @@ import type {
   MissedEvents,
   Page,
 } from '../delivery-port.ts';
-import { checkClaim, checkOwner, checkPageLimit, pageOf } from '../port-checks.ts';
-import { missingEventError, notSubscribedError, unknownEndpointError } from '../resend-checks.ts';
 import {
   type AttemptRow,
   attemptOf,
@@ -24,8 +22,11 @@ import {
   type EndpointRow,
   endpointOf,
   endpointParams,
-} from '../sqlite/delivery-rows.ts';
-import { decodePageCursor } from '../sqlite/page-cursor.ts';
+} from '../delivery-rows.ts';
+import { decodePageCursor } from '../page-cursor.ts';
+import { checkClaim, checkOwner, checkPageLimit, pageOf } from '../port-checks.ts';
+import { missingEventError, notSubscribedError, unknownEndpointError } from '../resend-checks.ts';
+import { retentionExpired } from '../retention-port.ts';
 import type { PgChangeFeed } from './pg-change-feed.ts';
 import { inTransaction, query } from './pg-connection.ts';
 import { bumpEndpointGeneration, type PgEndpointCache } from './pg-endpoint-cache.ts';
@@ -33,7 +34,7 @@ import { setEndpointLanesEnabled, setNextAttempt, settleLane } from './pg-lanes.
 import { APPEND_LOCK, endpointLock, lock } from './pg-locks.ts';
 import { recordOutcomesPg } from './pg-outcomes.ts';
 import { EVENT_FACT_COLUMNS, type EventFactsRow, PgReplayQueue, REPLAY_PAGE } from './pg-replay.ts';
-import { horizonOf, retentionExpired } from './pg-retention.ts';
+import { horizonOf } from './pg-retention.ts';
 
 // The delivery half of the PostgreSQL adapter (delivery-port.ts). The rules are the SQLite
 // adapter's; what is new is who else may be writing: every write takes the locks pg-locks.ts

@@ -6,7 +6,7 @@ import {
   selectorOf,
   selects,
 } from '../../delivery/subscription.ts';
-import { filterOf } from '../sqlite/delivery-rows.ts';
+import { filterOf } from '../delivery-rows.ts';
 
 // The enabled endpoints' subscriptions, as this node last read them, tagged with the endpoint
 // generation (a counter every endpoint write bumps in its transaction). A reader holding the

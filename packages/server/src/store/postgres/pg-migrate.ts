@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { StoreError } from '../sqlite/store-error.ts';
+import { StoreError } from '../store-error.ts';
 import { PG_LATEST_SCHEMA_VERSION, PG_MIGRATIONS } from './pg-migrations.ts';
 
 // Brings the schema up to date under a session advisory lock, so that nodes starting together

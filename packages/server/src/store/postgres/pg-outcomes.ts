@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { AttemptOutcome } from '../delivery-port.ts';
-import { attemptParams } from '../sqlite/delivery-rows.ts';
+import { attemptParams } from '../delivery-rows.ts';
 import {
   type Lane,
   laneKey,

@@ -5,7 +5,7 @@ import {
   selectorOf,
   selects,
 } from '../../delivery/subscription.ts';
-import { newDeliveryId } from '../sqlite/delivery-rows.ts';
+import { newDeliveryId } from '../delivery-rows.ts';
 import { settleLane } from './pg-lanes.ts';
 
 // Events sent again to one endpoint (replay, and the missed events of an endpoint enabled with

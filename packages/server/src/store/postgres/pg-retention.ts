@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import type { DeliveryBacklog, DeliveryBacklogStore } from '../delivery-backlog-port.ts';
 import type { RemovedCounts, RetentionHorizon, RetentionStore } from '../retention-port.ts';
-import { retentionExpired } from '../sqlite/sqlite-retention.ts';
 import { inTransaction, query } from './pg-connection.ts';
 import { APPEND_LOCK, lock } from './pg-locks.ts';
 
@@ -19,8 +18,6 @@ export async function horizonOf(c: pg.ClientBase | pg.Pool): Promise<RetentionHo
   const r = rows[0];
   return r ? { removedThrough: r.removed_through, removedBefore: r.removed_before } : NOTHING;
 }
-
-export { retentionExpired };
 
 export class PgRetention implements RetentionStore, DeliveryBacklogStore {
   constructor(private readonly pool: pg.Pool) {}

@@ -2,9 +2,9 @@ import type Database from 'better-sqlite3';
 import { CallhookError } from '../../errors.ts';
 import type { ApiKeyRecord, ApiKeyScope, ApiKeyStore } from '../api-key-port.ts';
 import type { Page } from '../delivery-port.ts';
+import { decodePageCursor } from '../page-cursor.ts';
 import { checkPageLimit, pageOf } from '../port-checks.ts';
 import * as sql from './api-keys-sql.ts';
-import { decodePageCursor } from './page-cursor.ts';
 
 interface ApiKeyRow {
   id: string;

@@ -1,6 +1,6 @@
 import type { AttemptOutcome, DueClaim, DueDelivery } from '../delivery-port.ts';
+import { attemptParams, dueDeliveryOf } from '../delivery-rows.ts';
 import { type Lane, setEndpointLanesEnabled, settleLane } from './delivery-lanes.ts';
-import { attemptParams, dueDeliveryOf } from './delivery-rows.ts';
 import type { DeliveryStatements, OutcomeTargetRow } from './delivery-statements.ts';
 
 // The dispatcher's two writes. Each runs inside one IMMEDIATE transaction (the caller's), so a

@@ -7,7 +7,7 @@ import type {
   EndpointRow,
   LaneHeadRow,
   ReplayEventRow,
-} from './delivery-rows.ts';
+} from '../delivery-rows.ts';
 import * as sql from './delivery-sql.ts';
 
 // The delivery statements, prepared once per connection at open (after migrations).

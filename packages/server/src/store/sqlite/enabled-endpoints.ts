@@ -6,7 +6,7 @@ import {
   selectorOf,
   selects,
 } from '../../delivery/subscription.ts';
-import { filterOf } from './delivery-rows.ts';
+import { filterOf } from '../delivery-rows.ts';
 import type { DeliveryStatements, EnabledEndpointRow } from './delivery-statements.ts';
 
 // Which endpoints an event goes to, by the subscription rule (delivery/subscription.ts). The

@@ -1,4 +1,6 @@
 // The embedded (SQLite) implementation of the storage port.
+
+export { StoreError, type StoreErrorCode } from '../store-error.ts';
 export {
   type Checkpointer,
   CheckpointerError,
@@ -15,4 +17,3 @@ export {
   SqliteStore,
   type SqliteStoreOptions,
 } from './sqlite-store.ts';
-export { StoreError, type StoreErrorCode } from './store-error.ts';

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { StoreError } from '../store-error.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.ts';
 import {
   CREATE_SCHEMA_MIGRATIONS,
@@ -6,7 +7,6 @@ import {
   SELECT_APPLIED_VERSIONS,
   SELECT_SCHEMA_VERSION,
 } from './sql.ts';
-import { StoreError } from './store-error.ts';
 
 export interface MigrationResult {
   /** Schema version found at open (0 for a new database). */

@@ -1,5 +1,5 @@
+import { newDeliveryId } from '../delivery-rows.ts';
 import type { StoredEvent } from '../port.ts';
-import { newDeliveryId } from './delivery-rows.ts';
 import type { DeliveryStatements } from './delivery-statements.ts';
 import type { EnabledEndpoints } from './enabled-endpoints.ts';
 import type { EventsAppendedHook } from './run-command.ts';

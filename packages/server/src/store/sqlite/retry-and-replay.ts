@@ -6,12 +6,12 @@ import {
 } from '../../delivery/subscription.ts';
 import { CallhookError } from '../../errors.ts';
 import type { DeliveryRecord } from '../delivery-port.ts';
+import { deliveryOf, endpointOf, newDeliveryId, type ReplayEventRow } from '../delivery-rows.ts';
 import { missingEventError, notSubscribedError, unknownEndpointError } from '../resend-checks.ts';
 import type { RetentionHorizon } from '../retention-port.ts';
+import { retentionExpired } from '../retention-port.ts';
 import { settleLane } from './delivery-lanes.ts';
-import { deliveryOf, endpointOf, newDeliveryId, type ReplayEventRow } from './delivery-rows.ts';
 import type { DeliveryStatements } from './delivery-statements.ts';
-import { retentionExpired } from './sqlite-retention.ts';
 
 // The operator's three ways to send again (docs/contract.md §3): retry a delivery, replay a
 // time range, resend one event. Each runs inside one IMMEDIATE transaction (the caller's) and

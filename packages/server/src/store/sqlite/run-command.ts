@@ -3,6 +3,7 @@ import type { CallState } from '../../engine/call-state.ts';
 import type { InProcessChangeFeed } from '../in-process-change-feed.ts';
 import type { CommandOutcome, IdempotencyRecord, StoredEvent } from '../port.ts';
 import { checkCommandOutcome } from '../port-checks.ts';
+import { StoreError } from '../store-error.ts';
 import { GroupCommit } from './group-commit.ts';
 import {
   callParams,
@@ -12,7 +13,6 @@ import {
   idempotencyRecordOf,
 } from './rows.ts';
 import type { Statements } from './statements.ts';
-import { StoreError } from './store-error.ts';
 
 /**
  * Runs inside a command's transaction, right after its events are appended, so that whatever

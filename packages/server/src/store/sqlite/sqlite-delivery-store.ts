@@ -12,11 +12,6 @@ import type {
   MissedEvents,
   Page,
 } from '../delivery-port.ts';
-import { InProcessChangeFeed } from '../in-process-change-feed.ts';
-import { checkClaim, checkOwner, checkPageLimit, pageOf } from '../port-checks.ts';
-import type { RetentionHorizon } from '../retention-port.ts';
-import { claimDue, recordOutcomes } from './claims-and-outcomes.ts';
-import { setEndpointLanesEnabled } from './delivery-lanes.ts';
 import {
   attemptOf,
   type DeliveryRow,
@@ -24,15 +19,20 @@ import {
   type EndpointRow,
   endpointOf,
   endpointParams,
-} from './delivery-rows.ts';
+} from '../delivery-rows.ts';
+import { InProcessChangeFeed } from '../in-process-change-feed.ts';
+import { decodePageCursor } from '../page-cursor.ts';
+import { checkClaim, checkOwner, checkPageLimit, pageOf } from '../port-checks.ts';
+import type { RetentionHorizon } from '../retention-port.ts';
+import { retentionExpired } from '../retention-port.ts';
+import { claimDue, recordOutcomes } from './claims-and-outcomes.ts';
+import { setEndpointLanesEnabled } from './delivery-lanes.ts';
 import { type DeliveryStatements, prepareDeliveryStatements } from './delivery-statements.ts';
 import { EnabledEndpoints } from './enabled-endpoints.ts';
 import { takeMissedEvents } from './missed-events.ts';
 import { createOutboxHook } from './outbox.ts';
-import { decodePageCursor } from './page-cursor.ts';
 import { replay, resendEvent, retryDelivery } from './retry-and-replay.ts';
 import type { EventsAppendedHook } from './run-command.ts';
-import { retentionExpired } from './sqlite-retention.ts';
 
 export const MAX_DELIVERY_PAGE = 500;
 

@@ -105,13 +105,3 @@ export class SqliteRetention implements RetentionStore {
     };
   }
 }
-
-/** The error for a read of what retention removed (retention-port.ts). */
-export function retentionExpired(what: string, horizon: RetentionHorizon): CallhookError {
-  return new CallhookError(
-    'retention_expired',
-    `${what} was removed by retention (--retention): read from the oldest kept event instead ` +
-      '(omit the cursor, or replay from removedBefore)',
-    horizon,
-  );
-}

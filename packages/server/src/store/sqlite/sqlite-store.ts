@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import type { CallState } from '../../engine/call-state.ts';
 import { CallhookError } from '../../errors.ts';
 import { InProcessChangeFeed } from '../in-process-change-feed.ts';
+import { decodePageCursor, encodePageCursor } from '../page-cursor.ts';
 import type {
   CallListQuery,
   CallStore,
@@ -11,10 +12,10 @@ import type {
 } from '../port.ts';
 import { checkEventQuery, checkPageLimit } from '../port-checks.ts';
 import { CorruptRowError, type QuarantinedRow } from '../quarantine-port.ts';
+import { retentionExpired } from '../retention-port.ts';
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts';
 import { secureDatabaseFiles } from './file-modes.ts';
 import { type MigrationResult, migrate } from './migrate.ts';
-import { decodePageCursor, encodePageCursor } from './page-cursor.ts';
 import { integrityProblemsOf, SqliteQuarantine } from './quarantine.ts';
 import { callStateOf, idempotencyRecordOf } from './rows.ts';
 import {
@@ -25,7 +26,7 @@ import {
 } from './run-command.ts';
 import * as sql from './sql.ts';
 import { SqliteDeliveryStore } from './sqlite-delivery-store.ts';
-import { retentionExpired, SqliteRetention } from './sqlite-retention.ts';
+import { SqliteRetention } from './sqlite-retention.ts';
 import { callPageIndex, prepareStatements, type Statements } from './statements.ts';
 import { type WriteFault, WriteFaults } from './write-faults.ts';
 

@@ -1,5 +1,5 @@
 import type { CallEventType } from '@callhook/sdk';
-import { uuidV7Generator } from '../../uuid-v7.ts';
+import { uuidV7Generator } from '../uuid-v7.ts';
 import type {
   AttemptRecord,
   DeliveryRecord,
@@ -9,9 +9,10 @@ import type {
   EndpointFilter,
   EndpointRecord,
   EndpointSecret,
-} from '../delivery-port.ts';
+} from './delivery-port.ts';
 
-// Delivery rows as SQLite returns them, and their conversion to and from the port's values.
+// Delivery rows as both adapters return them (the PostgreSQL tables have the same columns),
+// and their conversion to and from the port's values.
 // The enum-like columns are written only from the port's types (and CHECKed), so the casts
 // on the way back restore what was there.
 

@@ -1,4 +1,4 @@
-import { CallhookError } from '../../errors.ts';
+import { CallhookError } from '../errors.ts';
 
 // The opaque cursor of a page of calls, endpoints or deliveries: the sort key (created_at, id) of
 // the last row returned, as base64url JSON. Keyset pagination, newest first, so pages stay
