@@ -15,12 +15,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createEndpoint } from './lib/control-api.ts';
 import { AckBook, endToEndLatency } from './lib/e2e-latency.ts';
 import { assertClean, driveLoad } from './lib/load.ts';
 import { processCpuMs } from './lib/process-memory.ts';
+import { addVerifyingEndpoint } from './lib/verifying-endpoint.ts';
 import { spawnReceiver } from './processes/receiver.ts';
-import { BENCH_API_KEY, startServerProcess } from './processes/server-process.ts';
+import { startServerProcess } from './processes/server-process.ts';
 
 interface ProfileNode {
   id: number;
@@ -66,13 +66,7 @@ const server = await startServerProcess('dist', ['--allow-private-targets', ...s
 const receiver = spawnReceiver();
 try {
   if (!values['no-endpoint']) {
-    const { port } = await receiver.call('listen', { mode: 'verify' });
-    const { secret } = await createEndpoint(
-      server.url,
-      BENCH_API_KEY,
-      `http://127.0.0.1:${port}/webhooks`,
-    );
-    await receiver.call('useSecret', { secret });
+    await addVerifyingEndpoint(server.url, receiver);
   }
   const started = performance.now();
   const cpuBefore = processCpuMs(server.pid) ?? 0;

@@ -1,10 +1,10 @@
 // `npm run bench` — starts everything itself on loopback, runs the scenarios of bench/README.md
 // in one invocation (so ratios compare like with like), prints a table and writes
 // bench/results/latest.json.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseBenchArgs, type ScenarioId, USAGE, UsageError } from './lib/bench-options.ts';
+import { buildDist } from './lib/build-dist.ts';
 import { deliveryUnavailable } from './lib/delivery-support.ts';
 import { currentLoad, machineInfo } from './lib/machine-info.ts';
 import {
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   );
 
   const needsServer = options.only.some((id) => !NO_SERVER.has(id));
-  if (from === 'dist' && needsServer) build(log);
+  if (from === 'dist' && needsServer) buildDist('bench', log);
   const noDelivery = needsServer ? deliveryUnavailable(from) : undefined;
   if (noDelivery) log(`delivery scenarios not available: ${noDelivery}`);
 
@@ -122,22 +122,6 @@ function printMarkdown(path: string): void {
     process.exit(1);
   }
   console.log(formatResultsMarkdown(results as BenchResults));
-}
-
-/** `npm run build` (tsc -b of the sdk and the server), so dist is the code being measured. */
-function build(log: (line: string) => void): void {
-  log('building dist (tsc -b packages/sdk packages/server)…');
-  const tsc = spawnSync(
-    process.execPath,
-    [`${ROOT}node_modules/typescript/bin/tsc`, '-b', 'packages/sdk', 'packages/server'],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  if (tsc.status !== 0) {
-    console.error(
-      `bench: the build failed; fix it, or measure from source with --from source\n${tsc.stdout}${tsc.stderr}`,
-    );
-    process.exit(1);
-  }
 }
 
 function serverVersion(): string {

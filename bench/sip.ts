@@ -8,18 +8,17 @@
 //
 //   npm run bench:sip -- [--quick] [--rates 20,60] [--seconds 30] [--from dist|source]
 //                        [--transport udp|tcp]
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { summarizeSorted } from '../packages/server/src/simulate/latency-recorder.ts';
-import { createEndpoint } from './lib/control-api.ts';
+import { FULL_CALL_EVENTS } from '../packages/server/test/sip/support/full-call.ts';
+import { buildDist } from './lib/build-dist.ts';
 import { currentLoad, machineInfo } from './lib/machine-info.ts';
-import { checkSipCalls, EXPECTED_CALL_EVENTS, type LoggedEvent } from './lib/sip-call-check.ts';
+import { checkSipCalls, type LoggedEvent } from './lib/sip-call-check.ts';
 import { runSippLoad, type SippCall, splitRate } from './lib/sipp-load.ts';
+import { addVerifyingEndpoint } from './lib/verifying-endpoint.ts';
 import { spawnReceiver } from './processes/receiver.ts';
 import { BENCH_API_KEY, type ServerFrom, startServerProcess } from './processes/server-process.ts';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const USAGE =
@@ -84,13 +83,7 @@ async function step(rate: number): Promise<StepResult> {
     const sipMatch = /sip: (?:udp|tcp):([\d.]+):(\d+)/.exec(server.output());
     if (!sipMatch) throw new Error(`callhook serve printed no sip address:\n${server.output()}`);
     const target = { address: sipMatch[1]!, port: Number(sipMatch[2]) };
-    const { port } = await receiver.call('listen', { mode: 'verify' });
-    const { secret } = await createEndpoint(
-      server.url,
-      BENCH_API_KEY,
-      `http://127.0.0.1:${port}/webhooks`,
-    );
-    await receiver.call('useSecret', { secret });
+    await addVerifyingEndpoint(server.url, receiver);
 
     const count = Math.round(rate * seconds);
     const calls: SippCall[] = Array.from({ length: count }, (_, i) => ({
@@ -172,25 +165,12 @@ async function eventLog(base: string): Promise<LoggedEvent[]> {
   }
 }
 
-function build(): void {
-  log('building dist (tsc -b packages/sdk packages/server)…');
-  const tsc = spawnSync(
-    process.execPath,
-    [`${ROOT}node_modules/typescript/bin/tsc`, '-b', 'packages/sdk', 'packages/server'],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  if (tsc.status !== 0) {
-    console.error(`bench:sip: the build failed; or use --from source\n${tsc.stdout}${tsc.stderr}`);
-    process.exit(1);
-  }
-}
-
 const ms = (x: number | null) => (x === null ? '–' : `${x} ms`);
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
 async function main(): Promise<void> {
   const loadAtStart = currentLoad();
-  if (from === 'dist') build();
+  if (from === 'dist') buildDist('bench:sip', log);
   const results: StepResult[] = [];
   for (const rate of rates) results.push(await step(rate));
   const info = machineInfo(loadAtStart);
@@ -212,7 +192,7 @@ async function main(): Promise<void> {
   }
   let bad = false;
   for (const r of results) {
-    const types = EXPECTED_CALL_EVENTS.map(
+    const types = FULL_CALL_EVENTS.map(
       (t) => `${t} ${r.check.byType[t]?.delivered ?? 0}/${r.check.byType[t]?.logged ?? 0}`,
     ).join(', ');
     console.log(

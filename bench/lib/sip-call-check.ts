@@ -1,18 +1,9 @@
+import { FULL_CALL_EVENTS } from '../../packages/server/test/sip/support/full-call.ts';
+
 // Whether every SIP call of a bench step gave exactly its events, and every one of them was
 // delivered. The event log (GET /v1/events) says what each call emitted; the receiver says
 // which (callId, seq) arrived with a valid signature. A call is exact when its log is the
-// seven events of the bench call, in order, and each of them arrived.
-
-/** The events of one sipp call of `BENCH_CALL` (sipp-load.ts), seq 1 to 7. */
-export const EXPECTED_CALL_EVENTS = [
-  'call.created',
-  'call.user.invited',
-  'call.user.paused',
-  'call.user.unpaused',
-  'call.dtmf',
-  'call.user.removed',
-  'call.ended',
-] as const;
+// seven events of the bench call (FULL_CALL_EVENTS), in order, and each of them arrived.
 
 export interface LoggedEvent {
   callId: string;
@@ -45,7 +36,7 @@ export function checkSipCalls(
   }
   const byCall = new Map<string, LoggedEvent[]>();
   const byType: SipCallCheck['byType'] = {};
-  for (const type of EXPECTED_CALL_EVENTS) byType[type] = { logged: 0, delivered: 0 };
+  for (const type of FULL_CALL_EVENTS) byType[type] = { logged: 0, delivered: 0 };
   let lost = 0;
   const knownKeys = new Set<string>();
   for (const event of logged) {
@@ -65,11 +56,11 @@ export function checkSipCalls(
   for (const [callId, events] of byCall) {
     const sorted = [...events].sort((a, b) => a.seq - b.seq);
     const exact =
-      sorted.length === EXPECTED_CALL_EVENTS.length &&
+      sorted.length === FULL_CALL_EVENTS.length &&
       sorted.every(
         (e, i) =>
           e.seq === i + 1 &&
-          e.type === EXPECTED_CALL_EVENTS[i] &&
+          e.type === FULL_CALL_EVENTS[i] &&
           delivered.has(`${e.callId}\n${e.seq}`),
       );
     if (exact) exactCalls++;

@@ -1,10 +1,17 @@
 import { spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type UacStep, uacScenario } from '../../packages/server/test/sip/support/uac-scenario.ts';
+import { fullCall } from '../../packages/server/test/sip/support/full-call.ts';
+import {
+  outputTail,
+  readIfWritten,
+  type SippCall,
+  sippArguments,
+  sippErrorsFile,
+} from '../../packages/server/test/sip/support/sipp-command.ts';
+import type { UacStep } from '../../packages/server/test/sip/support/uac-scenario.ts';
 
 // Steady SIP load from Debian's sipp (package sip-tester): one or more sipp UACs, each from a
 // loopback address of its own (127.0.0.1, 127.0.0.2, …), because callhook limits INVITEs per
@@ -14,23 +21,12 @@ import { type UacStep, uacScenario } from '../../packages/server/test/sip/suppor
 // and its call counts (`-trace_stat`); both are read back after it exits.
 
 /** The call each sipp call makes: the scenario of the must-show test of issue 14. */
-export const BENCH_CALL: readonly UacStep[] = [
-  { kind: 'invite' },
-  { kind: 'ack' },
-  { kind: 'pause', ms: 200 },
-  { kind: 'reinvite', direction: 'sendonly' },
-  { kind: 'reinvite', direction: 'sendrecv' },
-  { kind: 'info', signal: '5' },
-  { kind: 'bye' },
-];
+export const BENCH_CALL: readonly UacStep[] = fullCall(200);
 
 /** At most this many calls/s from one source address, below callhook's 50/s per source. */
 export const MAX_RATE_PER_SOURCE = 40;
 
-export interface SippCall {
-  user: string;
-  room: string;
-}
+export type { SippCall };
 
 export interface SippLoadOptions {
   target: { address: string; port: number };
@@ -91,40 +87,22 @@ async function runOneSipp(
   rate: number,
   calls: readonly SippCall[],
 ): Promise<SippInstanceResult> {
-  const { target } = options;
   const dir = mkdtempSync(join(tmpdir(), 'callhook-bench-sipp-'));
   try {
-    writeFileSync(join(dir, 'uac.xml'), uacScenario(BENCH_CALL));
-    writeFileSync(
-      join(dir, 'calls.csv'),
-      `SEQUENTIAL\n${calls.map((c) => `${c.user};${c.room};`).join('\n')}\n`,
-    );
-    const [sipPort, mediaPort] = [await freeUdpPort(source), await freeUdpPort(source)];
     const runSeconds = Math.ceil(calls.length / rate);
     const args = [
-      `${target.address}:${target.port}`,
-      '-sf',
-      'uac.xml',
-      '-inf',
-      'calls.csv',
-      '-m',
-      String(calls.length),
-      '-r',
-      String(rate),
-      // No cap that could slow the rate: a call lasts well under a second.
-      '-l',
-      String(Math.max(100, Math.ceil(options.rate * 10))),
-      ...(options.transport === 'tcp' ? ['-t', 't1'] : []),
-      '-i',
-      source,
-      '-p',
-      String(sipPort),
-      '-mp',
-      String(mediaPort),
-      '-nostdin',
-      '-trace_err',
-      '-error_file',
-      'errors.log',
+      ...(await sippArguments({
+        target: options.target,
+        dir,
+        steps: BENCH_CALL,
+        calls,
+        rate,
+        // No cap that could slow the rate: a call lasts well under a second.
+        limit: Math.max(100, Math.ceil(options.rate * 10)),
+        transport: options.transport,
+        source,
+        timeoutSeconds: runSeconds + 60,
+      })),
       '-trace_rtt',
       '-rtt_freq',
       '1',
@@ -133,17 +111,9 @@ async function runOneSipp(
       'stat.csv',
       '-fd',
       '1',
-      '-timeout',
-      `${runSeconds + 60}s`,
-      '-timeout_error',
     ];
     const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (d: string) => {
-      output = (output + d).slice(-8_000);
-    };
-    child.stdout.setEncoding('utf8').on('data', keep);
-    child.stderr.setEncoding('utf8').on('data', keep);
+    const output = outputTail(child, 8_000);
     const killed = () => child.kill('SIGKILL');
     process.once('exit', killed);
     const [code] = (await Promise.race([
@@ -154,27 +124,19 @@ async function runOneSipp(
     ])) as [number | null];
     process.off('exit', killed);
     const rtt = readRtt(dir);
-    const counts = readStatCounts(readOptional(join(dir, 'stat.csv')));
+    const counts = readStatCounts(readIfWritten(join(dir, 'stat.csv')));
     const errors =
-      code === 0 ? '' : `${readOptional(join(dir, 'errors.log')).slice(0, 4000)}\n${output}`;
+      code === 0 ? '' : `${readIfWritten(sippErrorsFile(dir)).slice(0, 4000)}\n${output()}`;
     return { source, code, ...counts, ...rtt, errors };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-function readOptional(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
 /** The `_rtt.csv` sipp wrote beside its scenario (its name carries sipp's pid). */
 function readRtt(dir: string): { inviteToOkMs: number[]; answeredAtMs: number[] } {
   const file = readdirSync(dir).find((name) => name.endsWith('_rtt.csv'));
-  return parseRttCsv(file ? readOptional(join(dir, file)) : '');
+  return parseRttCsv(file ? readIfWritten(join(dir, file)) : '');
 }
 
 /**
@@ -217,14 +179,4 @@ function readStatCounts(text: string): { successful: number; failed: number } {
   } catch {
     return { successful: 0, failed: Number.NaN }; // sipp wrote no statistics: it failed early
   }
-}
-
-/** A UDP port that was free a moment ago on `host`. */
-async function freeUdpPort(host: string): Promise<number> {
-  const socket = createSocket('udp4');
-  socket.bind(0, host);
-  await once(socket, 'listening');
-  const { port } = socket.address();
-  socket.close();
-  return port;
 }

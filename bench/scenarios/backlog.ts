@@ -1,12 +1,12 @@
 import { callScript } from '../../packages/server/src/simulate/call-script.ts';
 import { DEFAULT_MIX } from '../../packages/server/src/simulate/traffic-mix.ts';
-import { createEndpoint } from '../lib/control-api.ts';
 import { FigureRuns } from '../lib/figures.ts';
 import { assertClean, driveLoad } from '../lib/load.ts';
 import { monotonicMs } from '../lib/monotonic-clock.ts';
 import { RssSampler } from '../lib/rss-sampler.ts';
+import { addVerifyingEndpoint } from '../lib/verifying-endpoint.ts';
 import { spawnReceiver } from '../processes/receiver.ts';
-import { BENCH_API_KEY, startServerProcess } from '../processes/server-process.ts';
+import { startServerProcess } from '../processes/server-process.ts';
 import { measured, type Scenario } from './scenario.ts';
 
 // 6. The receiver is down (its port refuses connections) while N events accumulate, then it
@@ -61,13 +61,7 @@ export const backlog: Scenario = {
         ]);
         const rss = new RssSampler(server.pid).start();
         try {
-          const { port } = await receiver.call('listen', { mode: 'verify' });
-          const { secret } = await createEndpoint(
-            server.url,
-            BENCH_API_KEY,
-            `http://127.0.0.1:${port}/webhooks`,
-          );
-          await receiver.call('useSecret', { secret });
+          const { port, secret } = await addVerifyingEndpoint(server.url, receiver);
           await receiver.call('close', undefined); // down: connections refused
           const rssBefore = rss.sample();
 

@@ -10,9 +10,9 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { sweepInterval } from '../../packages/server/src/service/retention-sweeper.ts';
-import { createEndpoint } from '../lib/control-api.ts';
 import { assertClean, driveLoad } from '../lib/load.ts';
 import { currentLoad, machineInfo } from '../lib/machine-info.ts';
+import { addVerifyingEndpoint } from '../lib/verifying-endpoint.ts';
 import { spawnReceiver } from '../processes/receiver.ts';
 import { BENCH_API_KEY, type ServerFrom, startServerProcess } from '../processes/server-process.ts';
 import { durationMs, megabytes, type SoakSample, summarizeSoak } from './soak-summary.ts';
@@ -84,13 +84,7 @@ async function main(): Promise<void> {
   const db = join(server.dataDir, 'callhook.db');
   const samples: SoakSample[] = [];
   try {
-    const { port } = await receiver.call('listen', { mode: 'verify' });
-    const { secret } = await createEndpoint(
-      server.url,
-      BENCH_API_KEY,
-      `http://127.0.0.1:${port}/webhooks`,
-    );
-    await receiver.call('useSecret', { secret });
+    await addVerifyingEndpoint(server.url, receiver);
 
     const started = performance.now();
     let lastReceived = 0;

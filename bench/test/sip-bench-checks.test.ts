@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkSipCalls, EXPECTED_CALL_EVENTS, type LoggedEvent } from '../lib/sip-call-check.ts';
+import { FULL_CALL_EVENTS } from '../../packages/server/test/sip/support/full-call.ts';
+import { checkSipCalls, type LoggedEvent } from '../lib/sip-call-check.ts';
 import { parseRttCsv, parseStatCounts, sourceAddress, splitRate } from '../lib/sipp-load.ts';
 
 // The bench:sip logic that decides what a run measured: whether every call was exact and
 // delivered, and what sipp's own files say.
 
-const call = (callId: string, types: readonly string[] = EXPECTED_CALL_EVENTS): LoggedEvent[] =>
+const call = (callId: string, types: readonly string[] = FULL_CALL_EVENTS): LoggedEvent[] =>
   types.map((type, i) => ({ callId, seq: i + 1, type }));
 const arrivalsOf = (events: readonly LoggedEvent[]) => ({
   callIds: events.map((e) => e.callId),
@@ -36,15 +37,15 @@ test('an event logged but never delivered makes its call not exact and counts as
 test('a call with a missing, extra or reordered event is not exact though all were delivered', () => {
   const missing = call(
     'm',
-    EXPECTED_CALL_EVENTS.filter((t) => t !== 'call.dtmf'),
+    FULL_CALL_EVENTS.filter((t) => t !== 'call.dtmf'),
   );
-  const extra = call('x', [...EXPECTED_CALL_EVENTS.slice(0, 5), 'call.dtmf', 'call.user.removed']);
+  const extra = call('x', [...FULL_CALL_EVENTS.slice(0, 5), 'call.dtmf', 'call.user.removed']);
   const swapped = call('s', [
     'call.created',
     'call.user.invited',
     'call.user.unpaused',
     'call.user.paused',
-    ...EXPECTED_CALL_EVENTS.slice(4),
+    ...FULL_CALL_EVENTS.slice(4),
   ]);
   const logged = [...missing, ...extra, ...swapped];
   const check = checkSipCalls(logged, arrivalsOf(logged));

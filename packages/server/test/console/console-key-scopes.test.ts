@@ -48,6 +48,21 @@ async function signInAs(key: string): Promise<void> {
   await signIn(page, server.url, key);
 }
 
+/** Signs in with `key` and waits for the calls screen it lands on. */
+async function signInToCalls(key: string): Promise<void> {
+  await signInAs(key);
+  await browser.page.getByRole('heading', { name: 'Calls' }).waitFor();
+}
+
+/** The call's timeline, waited for until its first event's delivery shows failed. */
+async function openCall(options: { timeout?: number } = {}): Promise<void> {
+  const { page } = browser;
+  await page.goto(`${server.url}/console/#/calls/${callId}`);
+  await page
+    .locator('li.event[data-seq="1"] .delivery .badge', { hasText: 'failed' })
+    .waitFor(options);
+}
+
 /** The four screens, each waited for until what it shows is loaded; `visit` looks at each. */
 async function eachScreen(visit: (screen: string) => Promise<void>): Promise<void> {
   const { page } = browser;
@@ -55,10 +70,7 @@ async function eachScreen(visit: (screen: string) => Promise<void>): Promise<voi
   await page.locator(`tr[data-call-id="${callId}"]`).waitFor();
   await visit('calls');
 
-  await page.goto(`${server.url}/console/#/calls/${callId}`);
-  await page
-    .locator('li.event[data-seq="1"] .delivery .badge', { hasText: 'failed' })
-    .waitFor({ timeout: 10_000 });
+  await openCall({ timeout: 10_000 });
   await visit('call');
 
   await page.goto(`${server.url}/console/#/endpoints`);
@@ -74,6 +86,15 @@ async function eachScreen(visit: (screen: string) => Promise<void>): Promise<voi
   await page.goto(`${server.url}/console/#/tail`);
   await page.getByRole('status').filter({ hasText: 'live' }).waitFor();
   await visit('tail');
+}
+
+/** The action buttons (ACTION_BUTTONS) that each screen shows the signed-in key. */
+async function actionsOnEachScreen(): Promise<Record<string, string[]>> {
+  const seen: Record<string, string[]> = {};
+  await eachScreen(async (screen) => {
+    seen[screen] = (await buttons(browser.page)).filter((b) => ACTION_BUTTONS.includes(b));
+  });
+  return seen;
 }
 
 before(async () => {
@@ -97,15 +118,12 @@ after(async () => {
 });
 
 test('the admin key sees every action button on the calls, call and endpoint screens', async () => {
-  await signInAs(ADMIN_KEY);
-  const { page } = browser;
-  await page.getByRole('heading', { name: 'Calls' }).waitFor();
-  assert.equal(await page.locator('.signed-in-as').textContent(), 'bootstrap admin key admin');
-  const seen: Record<string, string[]> = {};
-  await eachScreen(async (screen) => {
-    seen[screen] = (await buttons(page)).filter((b) => ACTION_BUTTONS.includes(b));
-  });
-  assert.deepEqual(seen, {
+  await signInToCalls(ADMIN_KEY);
+  assert.equal(
+    await browser.page.locator('.signed-in-as').textContent(),
+    'bootstrap admin key admin',
+  );
+  assert.deepEqual(await actionsOnEachScreen(), {
     calls: [],
     call: ['Replay', 'Retry'],
     endpoints: ['New endpoint'],
@@ -117,9 +135,8 @@ test('the admin key sees every action button on the calls, call and endpoint scr
 
 test('an events:read key sees calls, the timeline, endpoints and deliveries, and no action anywhere', async () => {
   const { key } = await createKey('dashboard', ['events:read']);
-  await signInAs(key);
+  await signInToCalls(key);
   const { page } = browser;
-  await page.getByRole('heading', { name: 'Calls' }).waitFor();
   assert.equal(await page.locator('.signed-in-as').textContent(), 'dashboard events:readread-only');
   const seen: Record<string, string[]> = {};
   await eachScreen(async (screen) => {
@@ -147,8 +164,7 @@ test('an events:read key sees calls, the timeline, endpoints and deliveries, and
   assert.deepEqual(seen.endpoint, ['Sign out']);
 
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto(`${server.url}/console/#/calls/${callId}`);
-  await page.locator('li.event[data-seq="1"] .delivery .badge', { hasText: 'failed' }).waitFor();
+  await openCall();
   await browser.screenshot('read-only-call-phone');
   const overflow = await page.evaluate(
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
@@ -160,14 +176,8 @@ test('an events:read key sees calls, the timeline, endpoints and deliveries, and
 
 test('an endpoints:write key with events:read sees the endpoint actions, but not the test event (calls:write)', async () => {
   const { key } = await createKey('ops', ['events:read', 'endpoints:write']);
-  await signInAs(key);
-  const { page } = browser;
-  await page.getByRole('heading', { name: 'Calls' }).waitFor();
-  const seen: Record<string, string[]> = {};
-  await eachScreen(async (screen) => {
-    seen[screen] = (await buttons(page)).filter((b) => ACTION_BUTTONS.includes(b));
-  });
-  assert.deepEqual(seen, {
+  await signInToCalls(key);
+  assert.deepEqual(await actionsOnEachScreen(), {
     calls: [],
     call: ['Replay', 'Retry'],
     endpoints: ['New endpoint'],
@@ -197,8 +207,7 @@ test('a kept key is asked about again on reload: still read-only, and refused on
   const { id, key } = await createKey('wallboard', ['events:read']);
   await signInAs(key);
   const { page } = browser;
-  await page.goto(`${server.url}/console/#/calls/${callId}`);
-  await page.locator('li.event[data-seq="1"] .delivery .badge', { hasText: 'failed' }).waitFor();
+  await openCall();
   await page.reload();
   await page.locator('li.event[data-seq="1"] .delivery .badge', { hasText: 'failed' }).waitFor();
   assert.deepEqual(await buttons(page), ['Sign out', 'Refresh']);

@@ -1,20 +1,20 @@
 // A real HTTP server on 127.0.0.1 for sender tests; counts requests and TCP connections.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './listen-on-loopback.ts';
 
 export interface LoopbackServer {
   port: number;
   url: string;
   /** Requests whose headers reached the server, with their bodies once read. */
   requests: { method: string; url: string; headers: IncomingMessage['headers']; body: string }[];
-  connections: number;
+  readonly connections: number;
   close(): Promise<void>;
 }
 
 export async function startLoopbackServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
 ): Promise<LoopbackServer> {
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const entry = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: '' };
     state.requests.push(entry);
@@ -24,23 +24,15 @@ export async function startLoopbackServer(
     });
     handler(req, res);
   });
-  server.on('connection', (socket) => {
-    state.connections += 1;
-    sockets.add(socket);
-    socket.on('error', () => {}); // the sender may drop a connection mid-response
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenOnLoopback(server);
   const state: LoopbackServer = {
-    port,
-    url: `http://127.0.0.1:${port}`,
+    port: listener.port,
+    url: `http://127.0.0.1:${listener.port}`,
     requests: [],
-    connections: 0,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    get connections() {
+      return listener.connections;
     },
+    close: listener.close,
   };
   return state;
 }

@@ -2,7 +2,8 @@
 // (interim responses in the same TCP write as the final one, a close after a 100 …).
 // It reads each request up to the end of its Content-Length body, keeps it, and then hands
 // the socket to `answer`; requests on one connection are answered one after the other.
-import { type AddressInfo, createServer, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
+import { listenOnLoopback } from './listen-on-loopback.ts';
 
 export interface RawRequest {
   head: string;
@@ -14,20 +15,15 @@ export interface RawRequest {
 export interface RawTcpReceiver {
   url: string;
   requests: RawRequest[];
-  connections: number;
+  readonly connections: number;
   close(): Promise<void>;
 }
 
 export async function startRawTcpReceiver(
   answer: (socket: Socket, request: RawRequest) => void,
 ): Promise<RawTcpReceiver> {
-  const sockets = new Set<Socket>();
   const server = createServer((socket) => {
-    state.connections += 1;
-    sockets.add(socket);
     socket.setNoDelay(true);
-    socket.on('error', () => {});
-    socket.on('close', () => sockets.delete(socket));
     let buffered = Buffer.alloc(0);
     let onConnection = 0;
     socket.on('data', (chunk: Buffer) => {
@@ -51,16 +47,14 @@ export async function startRawTcpReceiver(
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenOnLoopback(server);
   const state: RawTcpReceiver = {
-    url: `http://127.0.0.1:${port}/hooks`,
+    url: `http://127.0.0.1:${listener.port}/hooks`,
     requests: [],
-    connections: 0,
-    close: async () => {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    get connections() {
+      return listener.connections;
     },
+    close: listener.close,
   };
   return state;
 }

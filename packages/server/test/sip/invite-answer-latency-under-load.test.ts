@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseNameAddr } from '../../src/sip/sip-headers.ts';
 import { header } from '../../src/sip/sip-message.ts';
+import { fullCall } from './support/full-call.ts';
 import { addRoom, startSipCallhook } from './support/sip-callhook.ts';
 import { runSipp } from './support/sipp.ts';
 import { rawSipClient, sipRequest } from './support/udp-sip-client.ts';
@@ -22,15 +23,7 @@ test('INVITE → 200 OK latency while sipp drives 20 calls/s', async (t) => {
   const sipp = runSipp(callhook.sip, {
     calls: load,
     rate: 20,
-    steps: [
-      { kind: 'invite' },
-      { kind: 'ack' },
-      { kind: 'pause', ms: 200 },
-      { kind: 'reinvite', direction: 'sendonly' },
-      { kind: 'reinvite', direction: 'sendrecv' },
-      { kind: 'info', signal: '5' },
-      { kind: 'bye' },
-    ],
+    steps: fullCall(200),
   });
   const client = await rawSipClient(t, callhook.sip);
   await new Promise((r) => setTimeout(r, 1_000)); // the load is under way

@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ManualClock } from '../../src/clock.ts';
 import { ClientTransactions, newBranch } from '../../src/sip/client-transactions.ts';
-import { parseSipMessage } from '../../src/sip/parse-sip-message.ts';
 import { responseTo } from '../../src/sip/serialize-sip-message.ts';
-import {
-  DEFAULT_TIMERS,
-  type Peer,
-  ServerTransactions,
-} from '../../src/sip/server-transactions.ts';
-import type { SipMessage, SipRequest } from '../../src/sip/sip-message.ts';
+import { DEFAULT_TIMERS, type Peer } from '../../src/sip/server-transactions.ts';
+import { parsedRequest, transactionsOnClock } from './support/transactions-on-clock.ts';
 
 // RFC 3261 §17 over a reliable transport (TCP), on the injectable clock: nothing is repeated
 // to the peer — neither a non-2xx final answer (Timer G) nor callhook's own requests (Timers
@@ -18,30 +12,9 @@ import type { SipMessage, SipRequest } from '../../src/sip/sip-message.ts';
 
 const TCP_PEER: Peer = { address: '127.0.0.1', port: 5070, connection: 1, reliable: true };
 
-function request(method: string, branch = 'z9hG4bK-r1'): SipRequest {
-  const text = [
-    `${method} sip:1001@127.0.0.1 SIP/2.0`,
-    `Via: SIP/2.0/TCP 127.0.0.1:5070;branch=${branch}`,
-    'From: <sip:alice@127.0.0.1>;tag=a',
-    'To: <sip:1001@127.0.0.1>',
-    'Call-ID: c1',
-    `CSeq: 1 ${method}`,
-    'Content-Length: 0',
-    '',
-    '',
-  ].join('\r\n');
-  const parsed = parseSipMessage(Buffer.from(text), 4096);
-  assert.ok(parsed.ok);
-  return parsed.message as SipRequest;
-}
-
-function setup() {
-  const clock = new ManualClock(0);
-  const sent: { at: number; status: number }[] = [];
-  const send = (m: SipMessage) =>
-    sent.push({ at: clock.now(), status: m.kind === 'response' ? m.status : 0 });
-  return { clock, sent, transactions: new ServerTransactions({ clock, send }), send };
-}
+const request = (method: string, branch = 'z9hG4bK-r1') =>
+  parsedRequest(method, { branch, transport: 'TCP' });
+const setup = transactionsOnClock;
 
 test('over TCP a non-2xx final answer to INVITE is sent once, and its ACK ends the transaction', () => {
   const { clock, sent, transactions } = setup();

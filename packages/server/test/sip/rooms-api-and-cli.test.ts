@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { serverForThisFile } from '../cli/support/file-server.ts';
 import { runCli } from '../cli/support/run-cli.ts';
-import { freeUdpPort } from './support/sipp.ts';
+import { freeUdpPort } from './support/sipp-command.ts';
 
 // Rooms through the API and through `callhook sip rooms add|list|rm`, against a real
 // `callhook serve --sip` process.

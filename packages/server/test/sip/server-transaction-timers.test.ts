@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ManualClock } from '../../src/clock.ts';
-import { parseSipMessage } from '../../src/sip/parse-sip-message.ts';
 import { responseTo } from '../../src/sip/serialize-sip-message.ts';
-import { type Peer, ServerTransactions } from '../../src/sip/server-transactions.ts';
-import type { SipMessage, SipRequest } from '../../src/sip/sip-message.ts';
+import type { Peer } from '../../src/sip/server-transactions.ts';
+import { parsedRequest, transactionsOnClock } from './support/transactions-on-clock.ts';
 
 // RFC 3261 §17.2 timers on the injectable clock: retransmitted requests answered from the
 // transaction, Timer G doubling to T2 until the ACK, Timer H, the 2xx schedule of §13.3.1.4
@@ -12,33 +10,9 @@ import type { SipMessage, SipRequest } from '../../src/sip/sip-message.ts';
 
 const PEER: Peer = { address: '127.0.0.1', port: 5070 };
 
-function request(method: string, branch = 'z9hG4bK-t1'): SipRequest {
-  const text = [
-    `${method} sip:1001@127.0.0.1 SIP/2.0`,
-    `Via: SIP/2.0/UDP 127.0.0.1:5070;branch=${branch}`,
-    'From: <sip:alice@127.0.0.1>;tag=a',
-    'To: <sip:1001@127.0.0.1>',
-    'Call-ID: c1',
-    `CSeq: 1 ${method}`,
-    '',
-    '',
-  ].join('\r\n');
-  const parsed = parseSipMessage(Buffer.from(text), 4096);
-  assert.ok(parsed.ok);
-  return parsed.message as SipRequest;
-}
-
-function setup(max?: number) {
-  const clock = new ManualClock(0);
-  const sent: { at: number; status: number }[] = [];
-  const transactions = new ServerTransactions({
-    clock,
-    send: (m: SipMessage) =>
-      sent.push({ at: clock.now(), status: m.kind === 'response' ? m.status : 0 }),
-    ...(max !== undefined && { maxTransactions: max }),
-  });
-  return { clock, sent, transactions };
-}
+const request = (method: string, branch = 'z9hG4bK-t1') =>
+  parsedRequest(method, { branch, transport: 'UDP' });
+const setup = transactionsOnClock;
 
 test('a retransmitted request is answered from the transaction, not handed on again', () => {
   const { sent, transactions } = setup();
@@ -128,7 +102,7 @@ test('a non-INVITE final answer is kept for Timer J, then the transaction is rem
 });
 
 test('a CANCEL finds its INVITE by branch; the table is bounded', () => {
-  const { transactions } = setup(2);
+  const { transactions } = setup({ maxTransactions: 2 });
   const invite = transactions.receive(request('INVITE'), PEER);
   assert.ok(invite.kind === 'new');
   assert.equal(transactions.inviteCancelledBy(request('CANCEL'), PEER), invite.transaction);

@@ -1,42 +1,24 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { FULL_CALL_EVENTS, fullCall } from './support/full-call.ts';
 import { addRoom, startSipCallhook } from './support/sip-callhook.ts';
 import { runSipp } from './support/sipp.ts';
-import type { UacStep } from './support/uac-scenario.ts';
 
 // Must show: a sipp UAC calls room 1001 — INVITE, ACK, re-INVITE sendonly, re-INVITE sendrecv,
 // INFO Signal=5, BYE — and the log holds exactly the seven events, in order.
-
-const FULL_CALL: UacStep[] = [
-  { kind: 'invite' },
-  { kind: 'ack' },
-  { kind: 'pause', ms: 100 },
-  { kind: 'reinvite', direction: 'sendonly' },
-  { kind: 'reinvite', direction: 'sendrecv' },
-  { kind: 'info', signal: '5' },
-  { kind: 'bye' },
-];
 
 test('a sipp call to room 1001 gives exactly created, invited, paused, unpaused, dtmf 5, removed, ended', async (t) => {
   const callhook = await startSipCallhook(t);
   await addRoom(callhook, '1001');
   const result = await runSipp(callhook.sip, {
     calls: [{ user: 'alice', room: '1001' }],
-    steps: FULL_CALL,
+    steps: fullCall(100),
   });
   assert.equal(result.code, 0, `sipp failed:\n${result.errors}\n${result.stdout.slice(-3000)}`);
   const events = await callhook.events();
   assert.deepEqual(
     events.map((e) => e.type),
-    [
-      'call.created',
-      'call.user.invited',
-      'call.user.paused',
-      'call.user.unpaused',
-      'call.dtmf',
-      'call.user.removed',
-      'call.ended',
-    ],
+    FULL_CALL_EVENTS,
   );
   const [created, invited, , , dtmf, , ended] = events;
   assert.deepEqual(

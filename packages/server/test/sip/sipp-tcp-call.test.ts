@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { FULL_CALL_SEQ_TYPES, fullCall } from './support/full-call.ts';
 import { addRoom, eventually, startSipCallhook } from './support/sip-callhook.ts';
 import { runSipp } from './support/sipp.ts';
 
@@ -14,29 +15,13 @@ test('a sipp call over TCP gives exactly created, invited, paused, unpaused, dtm
   const result = await runSipp(callhook.sip, {
     transport: 'tcp',
     calls: [{ user: 'alice', room: '1001' }],
-    steps: [
-      { kind: 'invite' },
-      { kind: 'ack' },
-      { kind: 'pause', ms: 100 },
-      { kind: 'reinvite', direction: 'sendonly' },
-      { kind: 'reinvite', direction: 'sendrecv' },
-      { kind: 'info', signal: '5' },
-      { kind: 'bye' },
-    ],
+    steps: fullCall(100),
   });
   assert.equal(result.code, 0, `sipp failed:\n${result.errors}\n${result.stdout.slice(-3000)}`);
   const events = await callhook.events();
   assert.deepEqual(
     events.map((e) => [e.seq, e.type]),
-    [
-      [1, 'call.created'],
-      [2, 'call.user.invited'],
-      [3, 'call.user.paused'],
-      [4, 'call.user.unpaused'],
-      [5, 'call.dtmf'],
-      [6, 'call.user.removed'],
-      [7, 'call.ended'],
-    ],
+    FULL_CALL_SEQ_TYPES,
   );
   assert.equal(events[1]!.payload.userId, 'alice');
   assert.equal(events[4]!.payload.dtmf, '5');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { FULL_CALL_SEQ_TYPES, fullCall } from './support/full-call.ts';
 import { addRoom, eventually, startSipCallhook } from './support/sip-callhook.ts';
 import { runSipp } from './support/sipp.ts';
 
@@ -19,15 +20,7 @@ test('200 sipp calls at 20 calls/s: every call has exactly its seven events', as
   const result = await runSipp(callhook.sip, {
     calls,
     rate: 20,
-    steps: [
-      { kind: 'invite' },
-      { kind: 'ack' },
-      { kind: 'pause', ms: 200 },
-      { kind: 'reinvite', direction: 'sendonly' },
-      { kind: 'reinvite', direction: 'sendrecv' },
-      { kind: 'info', signal: '5' },
-      { kind: 'bye' },
-    ],
+    steps: fullCall(200),
   });
   const seconds = (Date.now() - started) / 1000;
   assert.equal(
@@ -48,15 +41,7 @@ test('200 sipp calls at 20 calls/s: every call has exactly its seven events', as
   for (const [callId, list] of byCall) {
     assert.deepEqual(
       list.map((e) => [e.seq, e.type]),
-      [
-        [1, 'call.created'],
-        [2, 'call.user.invited'],
-        [3, 'call.user.paused'],
-        [4, 'call.user.unpaused'],
-        [5, 'call.dtmf'],
-        [6, 'call.user.removed'],
-        [7, 'call.ended'],
-      ],
+      FULL_CALL_SEQ_TYPES,
       `call ${callId}`,
     );
     const room = list[0]!.payload.threadId.replace('thread-', '');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { reapAtEnd } from '../../support/child-reaper.ts';
-import { freeUdpPort } from './sipp.ts';
+import { freeUdpPort } from './sipp-command.ts';
 
 // Debian's baresip as a real softphone: its own config directory, loopback only, no audio
 // device (it plays a silent WAV file and records to another), answering every call at once.
