@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { checkApiKey, type Session } from './sign-in.ts';
 
 export function SignInPage({
@@ -12,6 +12,10 @@ export function SignInPage({
   const [apiKey, setApiKey] = useState('');
   const [error, setError] = useState<string | null>(refused);
   const [busy, setBusy] = useState(false);
+  const field = useRef<HTMLInputElement>(null);
+  // `autofocus` alone is applied at the browser's next rendering step after the page is drawn,
+  // if at all for an element added by script; a person who types at once must not lose keys.
+  useEffect(() => field.current?.focus(), []);
 
   const submit = async (event: Event) => {
     event.preventDefault();
@@ -30,6 +34,7 @@ export function SignInPage({
         <label for="api-key">API key</label>
         <input
           id="api-key"
+          ref={field}
           name="api-key"
           type="password"
           autocomplete="off"

@@ -39,7 +39,9 @@ test('a wrong key is refused with a clear message and stays on the sign-in page'
 test('the right key signs in, from the keyboard; it is kept in session storage only', async () => {
   const { page } = browser;
   await page.goto(`${server.url}/console/`);
-  // The key field has the focus; Enter submits.
+  // The key field has the focus (waited for: typing before the page's script ran would type
+  // into nothing); Enter submits.
+  await page.waitForFunction(() => document.activeElement?.id === 'api-key');
   await page.keyboard.type(ADMIN_KEY);
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Calls' }).waitFor();
