@@ -246,7 +246,7 @@ export class PgDeliveryStore implements DeliveryStore {
 
   /** The claim of recordAndClaim, in its transaction: endpoint by endpoint, even shares first. */
   private async claimIn(c: pg.ClientBase, now: number, claim: DueClaim): Promise<DueDelivery[]> {
-    await this.cache.refresh(c);
+    await this.cache.refreshIfInvalidated(c);
     const exclude = new Set(claim.excludeEndpointIds ?? []);
     const cap = claim.perEndpoint;
     const held = cap?.inFlight ?? {};

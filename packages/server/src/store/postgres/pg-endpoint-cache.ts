@@ -56,6 +56,16 @@ export class PgEndpointCache {
     return ids;
   }
 
+  /**
+   * For a claim, which only needs the endpoints to ask for: reads them again only if they were
+   * never read or a notice said endpoints changed (invalidate), not the generation every turn.
+   * A list a notice late is harmless there: the claim itself reads each endpoint's `enabled`,
+   * and an endpoint made elsewhere is claimed by the node that wrote its deliveries meanwhile.
+   */
+  async refreshIfInvalidated(client: pg.ClientBase): Promise<void> {
+    if (this.generation === -1) await this.refresh(client);
+  }
+
   /** Ids of every enabled endpoint, in id order (as of the last refresh). */
   ids(): string[] {
     return this.selectors.map(({ id }) => id);

@@ -53,6 +53,11 @@ export async function openPgStore(options: PgStoreOptions): Promise<PgStore> {
           .p,
     });
     await changes.start();
+    // Another node's endpoint write: the claim's list of endpoints is read again at its next
+    // turn (a command batch checks the generation itself, under the append lock).
+    changes.subscribe((notice) => {
+      if (notice.endpoints && notice.fromAnotherNode) cache.invalidate();
+    });
     const calls = new PgCallStore(pool, cache, changes);
     const deliveries = new PgDeliveryStore(pool, cache, changes);
     const retention = new PgRetention(pool);

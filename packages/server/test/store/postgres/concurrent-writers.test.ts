@@ -5,7 +5,8 @@ import pg from 'pg';
 import type { StoredEvent } from '../../../src/store/port.ts';
 import { openPgStore, type PgStore } from '../../../src/store/postgres/pg-store.ts';
 import { freshSchema } from '../../support/postgres.ts';
-import { command, startCall } from '../contract/call-commands.ts';
+import { command, startCall, T0 } from '../contract/call-commands.ts';
+import { claim, endpoint } from '../contract/delivery-records.ts';
 
 // What only a database with several writers can get wrong: two stores (two nodes' pools) on
 // one PostgreSQL database, writing at once. Commands on one call never interleave (no seq
@@ -129,5 +130,28 @@ test('an event whose transaction commits late is not skipped by a reader that sa
     seen,
     all.map((e) => e.id),
     'the follower saw the late event too',
+  );
+});
+
+test('a node claims deliveries of an endpoint another node made after its own last claim', async (t) => {
+  const [a, b] = await twoNodes(t);
+  // A's claim reads the endpoints it asks for (none yet) and keeps them between turns.
+  assert.deepEqual(await claim(a.deliveries, T0), []);
+  const heard = new Promise<void>((resolve) => {
+    const stop = a.changes.subscribe((notice) => {
+      if (notice.endpoints && notice.fromAnotherNode) {
+        stop();
+        resolve();
+      }
+    });
+  });
+  await b.deliveries.createEndpoint(endpoint('ep_made_on_b'));
+  await startCall(b.calls, { at: T0 });
+  await heard;
+  // B never claims (it could have died): A takes the delivery, once it heard of the endpoint.
+  const due = await claim(a.deliveries, T0 + 1);
+  assert.deepEqual(
+    due.map((d) => [d.endpointId, d.seq]),
+    [['ep_made_on_b', 1]],
   );
 });
