@@ -1,5 +1,5 @@
 import { CallhookError } from '../errors.ts';
-import type { RetentionHorizon } from './retention-port.ts';
+import { type RetentionHorizon, retentionExpired } from './retention-port.ts';
 
 // The rules of DeliveryStore.resendEvent that every adapter applies the same way: what an
 // unknown event id means, and the answer when the subscription does not select the event.
@@ -16,11 +16,7 @@ export function uuidV7Time(id: string): number | undefined {
  * An event id not in the log: `retention_expired` when it was made before what retention
  * removed (an event of that time is gone for sure), else `not_found`.
  */
-export function missingEventError(
-  eventId: string,
-  horizon: RetentionHorizon,
-  retentionExpired: (what: string, horizon: RetentionHorizon) => CallhookError,
-): CallhookError {
+export function missingEventError(eventId: string, horizon: RetentionHorizon): CallhookError {
   const madeAt = uuidV7Time(eventId);
   if (madeAt !== undefined && madeAt < horizon.removedBefore) {
     return retentionExpired(`event ${eventId}`, horizon);

@@ -441,7 +441,7 @@ export class PgDeliveryStore implements DeliveryStore {
         [eventId],
       );
       const event = events.rows[0];
-      if (!event) throw missingEventError(eventId, await horizonOf(c), retentionExpired);
+      if (!event) throw missingEventError(eventId, await horizonOf(c));
       const queue = new PgReplayQueue(c, endpointId, endpointOf(endpoints.rows[0]), now);
       if (!(await queue.offer(event))) throw notSubscribedError(endpointId, eventId, event.type);
       await queue.settle();

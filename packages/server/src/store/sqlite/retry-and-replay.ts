@@ -9,7 +9,6 @@ import type { DeliveryRecord } from '../delivery-port.ts';
 import { deliveryOf, endpointOf, newDeliveryId, type ReplayEventRow } from '../delivery-rows.ts';
 import { missingEventError, notSubscribedError, unknownEndpointError } from '../resend-checks.ts';
 import type { RetentionHorizon } from '../retention-port.ts';
-import { retentionExpired } from '../retention-port.ts';
 import { settleLane } from './delivery-lanes.ts';
 import type { DeliveryStatements } from './delivery-statements.ts';
 
@@ -84,7 +83,7 @@ export function resendEvent(
   const endpoint = st.selectEndpoint.get({ id: endpointId });
   if (!endpoint) throw unknownEndpointError(endpointId);
   const event = st.selectEventFactsById.get({ id: eventId });
-  if (!event) throw missingEventError(eventId, horizon, retentionExpired);
+  if (!event) throw missingEventError(eventId, horizon);
   const queue = new ReplayQueue(st, endpointId, endpointOf(endpoint), now);
   if (!queue.offer(event)) throw notSubscribedError(endpointId, eventId, event.type);
   queue.settle();
