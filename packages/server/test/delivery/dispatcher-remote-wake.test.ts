@@ -78,6 +78,7 @@ describe('dispatcher: a change another node made wakes it later, once', { timeou
     const events = await h().emit(randomUUID(), 1);
     feed.publish(notice(true));
     await receiver.waitFor(() => receiver.requests.length === 1);
+    await dispatcher.idle(); // the outcome is written after the receiver answered
     await assertDeliveredInOrder(h().store, id, receiver, events);
   });
 
