@@ -15,8 +15,10 @@ function sqliteStore(t: TestContext): Promise<StoreUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'callhook-contract-'));
   const path = join(dir, 'callhook.db');
   const opened: SqliteStore[] = [];
-  t.after(() => {
-    for (const store of opened) store.closeSync();
+  t.after(async () => {
+    // close(), not closeSync(): the checkpoint thread's connection is closed first, so it
+    // cannot put a -wal or -shm file back while the directory is being removed.
+    for (const store of opened) await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
   const underTest = (store: SqliteStore): StoreUnderTest => ({
