@@ -6,6 +6,7 @@ import { Registry } from 'prom-client';
 import { apiKeyVerifier } from './auth/api-key.ts';
 import { KeyService } from './auth/key-service.ts';
 import { type Clock, SystemClock } from './clock.ts';
+import { DATABASE_FILE, NODE_ID_FILE } from './data-dir-files.ts';
 import { deliveryLog } from './delivery/delivery-log.ts';
 import { observeAll } from './delivery/delivery-observer.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
@@ -107,9 +108,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export const DATABASE_FILE = 'callhook.db';
-/** File in the data directory naming the node that owns it (its delivery leases). */
-export const NODE_ID_FILE = 'node-id';
+export { DATABASE_FILE, NODE_ID_FILE };
 
 /** Opens the store, re-arms every active call, and listens. */
 export async function startServer(

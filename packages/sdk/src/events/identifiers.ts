@@ -1,10 +1,7 @@
 import { z } from 'zod';
+import { OPAQUE_ID_PATTERN, UUID_PATTERN } from './names.ts';
 
-/** Lower-case UUID (any version), as `callId` and event ids are written on the wire. */
-export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-/** Opaque ids of threads, streams and users: 1–128 characters of `[A-Za-z0-9._:-]`. */
-export const OPAQUE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+export { OPAQUE_ID_PATTERN, UUID_PATTERN };
 
 export const callIdSchema = z
   .string()

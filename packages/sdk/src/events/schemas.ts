@@ -8,6 +8,7 @@ import {
   threadIdSchema,
   userIdSchema,
 } from './identifiers.ts';
+import { type CallEventType, EVENT_TYPES } from './names.ts';
 
 // The seven event bodies of the user's document (docs/source/call-events.md), with the
 // fields in its table order (docs/contract.md §1). This file is the one source of truth:
@@ -111,14 +112,11 @@ export const eventSchemas = {
   'call.user.paused': callUserPausedSchema,
   'call.user.unpaused': callUserUnpausedSchema,
   'call.dtmf': callDtmfSchema,
-} as const;
+} as const satisfies Record<CallEventType, z.ZodType>;
 
-export type CallEventType = keyof typeof eventSchemas;
+export { type CallEventType, EVENT_TYPES };
 
-/** The seven event types, in the order of the user's document. */
-export const EVENT_TYPES = Object.keys(eventSchemas) as CallEventType[];
-
-export const callEventTypeSchema = z.enum(EVENT_TYPES as [CallEventType, ...CallEventType[]]);
+export const callEventTypeSchema = z.enum(EVENT_TYPES);
 
 /** Any of the seven event bodies, discriminated on `eventType`. */
 export const callEventSchema = z.discriminatedUnion('eventType', [

@@ -1,13 +1,11 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { DATABASE_FILE } from '../data-dir-files.ts';
 
 // `callhook backup --data DIR --out FILE`: a consistent copy of the database, safe while the
 // server runs. Restoring is putting FILE into an empty data directory as callhook.db
 // (docs/operations.md). The store (and better-sqlite3) is loaded when the command runs, not
 // for --help or the other commands.
-
-/** server.ts's DATABASE_FILE, known without loading the server (a test keeps the two equal). */
-export const BACKUP_DATABASE_FILE = 'callhook.db';
 
 interface BackupOptions {
   data: string;
@@ -26,14 +24,14 @@ export function registerBackupCommand(program: Command): void {
     .requiredOption('--out <file>', 'the copy to write (must not exist yet)')
     .addHelpText(
       'after',
-      `\nRestore: stop the server, put the copy into an empty data directory as ${BACKUP_DATABASE_FILE}, start it.`,
+      `\nRestore: stop the server, put the copy into an empty data directory as ${DATABASE_FILE}, start it.`,
     )
     .action(async (options: BackupOptions) => {
       const [{ CallhookError }, { backupDatabase }] = await Promise.all([
         import('../errors.ts'),
         import('../store/sqlite/online-backup.ts'),
       ]);
-      const source = join(resolve(options.data), BACKUP_DATABASE_FILE);
+      const source = join(resolve(options.data), DATABASE_FILE);
       const out = resolve(options.out);
       try {
         const result = await backupDatabase(source, out);

@@ -1,3 +1,4 @@
+import { EVENT_TYPES } from '@callhook/sdk/names';
 import type { Command } from 'commander';
 import { type ApiClient, clientAction } from './api-client.ts';
 import type {
@@ -13,7 +14,7 @@ import {
   withClientOptions,
 } from './client-options.ts';
 import { registerEndpointEditCommands } from './endpoints-edit-commands.ts';
-import { EVENT_TYPE_NAMES, parseEventTypes } from './event-type-option.ts';
+import { parseEventTypes } from './event-type-option.ts';
 import { parseOpaqueId } from './id-option.ts';
 import { formatTable, isoTime, printJson } from './output.ts';
 
@@ -42,7 +43,7 @@ export function registerEndpointsCommand(program: Command): void {
       .argument('<url>', 'http(s) URL the events are POSTed to')
       .option(
         '--types <list>',
-        `comma-separated event types (default: all): ${EVENT_TYPE_NAMES.join(', ')}`,
+        `comma-separated event types (default: all): ${EVENT_TYPES.join(', ')}`,
       )
       .option('--stream <id>', 'only events of calls in this stream')
       .option('--thread <id>', 'only events of calls in this thread')

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { EVENT_TYPES } from '@callhook/sdk/names';
 import type { Command } from 'commander';
 import { type ApiClient, clientAction } from './api-client.ts';
 import type { CallView, EventPage } from './api-types.ts';
 import { type ClientOptions, clientFrom, withClientOptions } from './client-options.ts';
 import { eventDetails } from './event-summary.ts';
-import { EVENT_TYPE_NAMES, parseEventType } from './event-type-option.ts';
+import { parseEventType } from './event-type-option.ts';
 import { parseOpaqueId } from './id-option.ts';
 import { formatTable } from './output.ts';
 import { EPIPE_EXIT_CODE, finishWhenReaderGoes, flushed } from './quiet-epipe.ts';
@@ -19,14 +20,14 @@ export function registerTriggerCommand(program: Command): void {
   const command = program
     .command('trigger')
     .description('run the smallest call flow that makes the server emit <eventType>')
-    .argument('<eventType>', `one of: ${EVENT_TYPE_NAMES.join(', ')}`)
+    .argument('<eventType>', `one of: ${EVENT_TYPES.join(', ')}`)
     .option('--thread <id>', 'threadId of the call (default: a random 24-hex id)')
     .option('--stream <id>', 'streamId of the call (default: a random 24-hex id)')
     .addHelpText(
       'after',
       `
 Each flow starts by creating a call, then runs only what the event needs:
-${EVENT_TYPE_NAMES.map((type) => `  ${type.padEnd(20)} create${TRIGGER_FLOWS[type].map((s) => `, ${s.label}`).join('')}`).join('\n')}
+${EVENT_TYPES.map((type) => `  ${type.padEnd(20)} create${TRIGGER_FLOWS[type].map((s) => `, ${s.label}`).join('')}`).join('\n')}
 Prints the call id and every event the flow produced. When the reader of the output goes
 away early (callhook trigger … | head -1), the flow still runs to its end, the call is ended
 rather than left active, and the command exits ${EPIPE_EXIT_CODE} quietly.`,
