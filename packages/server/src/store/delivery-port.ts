@@ -226,6 +226,12 @@ export interface DeliveryStore {
    * attempts in flight) end, and those heads are due at once. Leases of other owners are
    * never touched: an unexpired one may belong to a live node; an expired one is claimable
    * by anyone anyway.
+   *
+   * Leases outlive the store (a restart) on an adapter shared by several nodes (PostgreSQL).
+   * An adapter only one process ever opens (SQLite: store/data-dir-lock.ts) may keep the
+   * leases of deliveries it has not written yet in that process's memory (its deferred
+   * outbox), so that they end with it: after a restart those deliveries are claimable at once,
+   * as if released — which is what the one node that could have held them does at its start.
    */
   releaseLeases(owner: string, now: number): Promise<number>;
 

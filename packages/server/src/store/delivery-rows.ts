@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CallEventType } from '@callhook/sdk';
 import { uuidV7Generator } from '../uuid-v7.ts';
 import type {
@@ -198,4 +199,18 @@ const nextIdUuid = uuidV7Generator(() => idTime);
 export function newDeliveryId(at: number): string {
   idTime = at;
   return `dlv_${nextIdUuid().replaceAll('-', '')}`;
+}
+
+/**
+ * The id of the outbox delivery of one event to one endpoint, the same however often it is
+ * made: `dlv_` + a UUIDv7 layout of the event's time whose other bits are a hash of the
+ * endpoint and event ids. The deferred outbox (sqlite/unwritten-deliveries.ts) makes it before
+ * the row is written, and again after a restart for the same delivery. Replays and resends
+ * make new deliveries of an event, with `newDeliveryId`.
+ */
+export function outboxDeliveryId(at: number, endpointId: string, eventId: string): string {
+  const hash = createHash('sha256').update(endpointId).update('\0').update(eventId).digest('hex');
+  const time = Math.max(0, Math.floor(at)).toString(16).padStart(12, '0').slice(-12);
+  const variant = (0x8 | (Number.parseInt(hash[3] as string, 16) & 0x3)).toString(16);
+  return `dlv_${time}7${hash.slice(0, 3)}${variant}${hash.slice(4, 19)}`;
 }

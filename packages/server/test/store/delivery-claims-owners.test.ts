@@ -13,6 +13,10 @@ const claimAs = (owner: string, now: number, limit = 100): DueClaim => ({
   leaseUntil: now + LEASE_MS,
 });
 
+// These are the leases of delivery rows. A delivery not written yet (the deferred outbox) is
+// leased in the memory of the one process that holds the file (the contract suite's leases
+// tests cover both); each test here writes the outbox out first, as a listing would.
+
 function leasedBy(store: ReturnType<typeof tempStore>['store'], id: string): string | null {
   const row = store.db.prepare('SELECT leased_by FROM deliveries WHERE id = ?').get(id) as {
     leased_by: string | null;
@@ -26,6 +30,7 @@ test('two nodes claiming at once on one database get disjoint sets, each lease i
   await store.deliveries.createEndpoint(endpoint('ep_a'));
   await store.deliveries.createEndpoint(endpoint('ep_b'));
   for (let i = 0; i < 10; i += 1) await startCall(store, { at: T0 + i });
+  store.deliveries.writeUnwritten();
 
   const [a, b] = await Promise.all([
     store.deliveries.claimDue(T0 + 100, claimAs('node_a', T0 + 100, 7)),
@@ -49,6 +54,7 @@ test("releaseLeases(owner) frees that owner's leases only, never another's unexp
   await store.deliveries.createEndpoint(endpoint('ep_a'));
   const one = await startCall(store, { at: T0 });
   const two = await startCall(store, { at: T0 + 1 });
+  store.deliveries.writeUnwritten();
   const [ofA] = await store.deliveries.claimDue(T0 + 2, claimAs('node_a', T0 + 2, 1));
   const [ofB] = await store.deliveries.claimDue(T0 + 2, claimAs('node_b', T0 + 2, 1));
   assert.equal(ofA?.callId, one.callId);
@@ -70,6 +76,7 @@ test('an expired lease of a is claimable by b, and then is b’s to release', as
   const { store } = tempStore(t);
   await store.deliveries.createEndpoint(endpoint('ep_a'));
   const call = await startCall(store);
+  store.deliveries.writeUnwritten();
   const [held] = await store.deliveries.claimDue(T0, claimAs('node_a', T0));
   assert.deepEqual(await store.deliveries.claimDue(T0 + 1, claimAs('node_b', T0 + 1)), []);
 

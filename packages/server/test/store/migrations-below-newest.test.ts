@@ -17,7 +17,7 @@ test('a migration missing below the newest applied one is applied at the next op
     .prepare('SELECT version FROM schema_migrations ORDER BY version')
     .all()
     .map((r) => (r as { version: number }).version);
-  assert.deepEqual(applied, [1, 2, 3, 4, 5, 6, 7, 8]);
+  assert.deepEqual(applied, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
   const table = again.db
     .prepare("SELECT COUNT(*) AS n FROM sqlite_schema WHERE name = 'api_keys'")
     .get() as { n: number };

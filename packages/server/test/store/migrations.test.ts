@@ -19,6 +19,7 @@ const ALL_MIGRATIONS = [
   { version: 6, name: 'sip-rooms-users' },
   { version: 7, name: 'api-keys' },
   { version: 8, name: 'retention-quarantine' },
+  { version: 9, name: 'deferred-outbox' },
 ];
 
 function appliedMigrations(db: Database.Database) {

@@ -10,7 +10,9 @@ import { tempDir } from './fixtures/temp-store.ts';
 
 // kill -9 of a process appending events (the crash-durability child, on a file that has
 // endpoints): after recovery, every event has exactly the deliveries its subscriptions call
-// for, and no delivery points at an event that is not there.
+// for, and no delivery points at an event that is not there. The outbox is deferred (the
+// deliveries are read from the log after each endpoint's outbox position), so the check
+// writes it out first, as a listing would.
 
 const fixture = fileURLToPath(new URL('./fixtures/command-loop.ts', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -34,6 +36,7 @@ async function runUntilKilled(path: string, round: string, kill: number | 'after
 }
 
 function assertOutboxMatchesEvents(store: SqliteStore) {
+  store.deliveries.writeUnwritten();
   const orphans = store.db
     .prepare(
       `SELECT COUNT(*) FROM deliveries d
@@ -81,8 +84,8 @@ test('after kill -9, inside a command or between commands, the outbox matches th
   );
   setup.closeSync();
 
-  // The child's kill hook is added after the outbox hook: it dies with the outbox rows written
-  // in the open transaction, which must vanish with the command's events.
+  // The child's kill hook runs inside the command's transaction: it dies with events written
+  // there, which must vanish, and leave no delivery behind.
   await runUntilKilled(path, 'r0', 120 + Math.floor(Math.random() * 100));
   let store = openSqliteStore({ path });
   assertOutboxMatchesEvents(store);

@@ -2,6 +2,7 @@ import type { AttemptOutcome, DueClaim, DueDelivery } from '../delivery-port.ts'
 import { attemptParams, dueDeliveryOf } from '../delivery-rows.ts';
 import { type Lane, setEndpointLanesEnabled, settleLane } from './delivery-lanes.ts';
 import type { DeliveryStatements, OutcomeTargetRow } from './delivery-statements.ts';
+import type { UnwrittenDeliveries } from './unwritten-deliveries.ts';
 
 // The dispatcher's two writes. Each runs inside one IMMEDIATE transaction (the caller's), so a
 // claim and its leases, or a batch of outcomes and the lane moves they cause, are all or nothing.
@@ -19,6 +20,7 @@ export function claimDue(
   claim: DueClaim,
   enabledIds: readonly string[],
   turn: number,
+  unwritten: UnwrittenDeliveries,
 ): DueDelivery[] {
   const exclude = new Set(claim.excludeEndpointIds ?? []);
   const cap = claim.perEndpoint;
@@ -49,8 +51,18 @@ export function claimDue(
       if (leased) due.attemptCount = leased.attempt_count;
       claimed.push(due);
     }
-    taken.set(endpointId, (taken.get(endpointId) ?? 0) + rows.length);
-    return rows.length;
+    // Then the heads not written yet (the deferred outbox), after the rows' (retries).
+    const fresh = unwritten.claim(
+      endpointId,
+      now,
+      claim.owner,
+      claim.leaseUntil,
+      limit - rows.length,
+    );
+    for (const due of fresh) claimed.push(due);
+    const n = rows.length + fresh.length;
+    taken.set(endpointId, (taken.get(endpointId) ?? 0) + n);
+    return n;
   };
   const n = open.length;
   // First an even part of the limit each, then what is left to whoever has more due, so that
@@ -79,6 +91,7 @@ export function recordOutcomes(
   st: DeliveryStatements,
   outcomes: readonly AttemptOutcome[],
   now: number,
+  unwritten: UnwrittenDeliveries,
 ): { disabledEndpoint: boolean } {
   let disabledEndpoint = false;
   // A batch is mostly one endpoint's outcomes: read whether it is enabled once per batch.
@@ -93,6 +106,29 @@ export function recordOutcomes(
   };
   for (const outcome of outcomes) {
     const id = outcome.attempt.deliveryId;
+    const unwrittenOf = unwritten.endpointOf(id);
+    if (unwrittenOf !== undefined) {
+      // Not written yet (the deferred outbox). Its holder's first `delivered` is written once,
+      // delivered; anything else writes its lane out as rows, and the row rules below apply.
+      const disable = outcome.endpoint?.disable;
+      if (
+        outcome.next.status === 'delivered' &&
+        disable === undefined &&
+        unwritten.settleDelivered(id, outcome.owner, outcome.attempt.attempt, now)
+      ) {
+        if (outcome.endpoint) {
+          st.applyEndpointOutcome.run({
+            id: unwrittenOf,
+            failingSince: outcome.endpoint.failingSince,
+            disable: null,
+            now,
+          });
+        }
+        st.insertAttempt.run(attemptParams(outcome.attempt));
+        continue;
+      }
+      unwritten.writeLaneOf(id);
+    }
     const row = st.selectOutcomeTarget.get({ id });
     if (!row) continue; // its endpoint was deleted while the attempt was in flight
     const endpointId = row.endpoint_id;
@@ -100,6 +136,8 @@ export function recordOutcomes(
 
     if (outcome.endpoint) {
       const disable = outcome.endpoint.disable ?? null;
+      // A disable parks what is pending: what is not written yet is written first.
+      if (disable !== null && enabled) unwritten.flush(endpointId);
       st.applyEndpointOutcome.run({
         id: endpointId,
         failingSince: outcome.endpoint.failingSince,

@@ -26,12 +26,20 @@ export class SqliteDeliveryBacklog implements DeliveryBacklogStore {
   >;
   private readonly disabled: Database.Statement<[], { reason: string | null; n: number }>;
 
-  constructor(db: Database.Database) {
+  /**
+   * `writeUnwritten` writes the deliveries of the deferred outbox (SqliteDeliveryStore), so
+   * that the pending rows count every delivery still to make.
+   */
+  constructor(
+    db: Database.Database,
+    private readonly writeUnwritten: () => void = () => {},
+  ) {
     this.backlog = db.prepare(SELECT_BACKLOG);
     this.disabled = db.prepare(SELECT_DISABLED);
   }
 
   async deliveryBacklog(): Promise<DeliveryBacklog> {
+    this.writeUnwritten();
     const disabled: Record<EndpointDisabledReason, number> = { manual: 0, gone: 0, failing: 0 };
     for (const row of this.disabled.all()) {
       disabled[(row.reason ?? 'manual') as EndpointDisabledReason] += row.n;

@@ -20,10 +20,11 @@ const LOG_END = '(SELECT COALESCE(MAX(position), 0) FROM events)';
 
 /** An endpoint created disabled misses what comes after its creation. */
 export const INSERT_ENDPOINT = `
-  INSERT INTO endpoints (${ENDPOINT_COLUMNS})
+  INSERT INTO endpoints (${ENDPOINT_COLUMNS}, outbox_position)
   VALUES (@id, @url, @description, @eventTypes, @filterStreamId, @filterThreadId,
     @enabled, @disabledReason, @secretsJson, @failingSince,
-    CASE WHEN @enabled = 1 THEN NULL ELSE ${LOG_END} END, @createdAt, @updatedAt)`;
+    CASE WHEN @enabled = 1 THEN NULL ELSE ${LOG_END} END, @createdAt, @updatedAt,
+    ${LOG_END})`;
 
 export const SELECT_ENDPOINT = `SELECT ${ENDPOINT_COLUMNS} FROM endpoints WHERE id = @id`;
 
@@ -48,6 +49,7 @@ export const UPDATE_ENDPOINT = `
       WHEN @enabled = 1 THEN NULL
       WHEN enabled = 1 THEN ${LOG_END}
       ELSE disabled_after_position END,
+    outbox_position = ${LOG_END},
     updated_at = @updatedAt
   WHERE id = @id`;
 
@@ -73,6 +75,7 @@ export const APPLY_ENDPOINT_OUTCOME = `
     disabled_after_position = CASE
       WHEN @disable IS NOT NULL AND enabled = 1 THEN ${LOG_END}
       ELSE disabled_after_position END,
+    outbox_position = CASE WHEN @disable IS NULL THEN outbox_position ELSE ${LOG_END} END,
     updated_at = @now
   WHERE id = @id`;
 
@@ -151,6 +154,50 @@ export const SELECT_CALL_EVENTS_BEFORE = `
   FROM events
   WHERE call_id = @callId AND seq < @beforeSeq
   ORDER BY seq DESC`;
+
+// ── the deferred outbox (unwritten-deliveries.ts) ─────────────────────────────────────────
+
+/** An endpoint's outbox position: every selected event at or below it has its delivery row. */
+export const SELECT_OUTBOX_POSITION =
+  'SELECT outbox_position, enabled FROM endpoints WHERE id = @id';
+
+export const SET_OUTBOX_POSITION =
+  'UPDATE endpoints SET outbox_position = @position WHERE id = @id';
+
+/** The log's last position. */
+export const SELECT_LOG_END = 'SELECT COALESCE(MAX(position), 0) AS position FROM events';
+
+/** Events after @after in log order, with what a subscription selects on and the body. */
+export const SELECT_WINDOW_EVENTS = `
+  SELECT position, id, call_id, seq, type,
+    json_extract(payload_json, '$.streamId') AS stream_id,
+    json_extract(payload_json, '$.threadId') AS thread_id,
+    occurred_at, payload_json
+  FROM events
+  WHERE position > @after
+  ORDER BY position
+  LIMIT @limit`;
+
+/** When the earliest of the @limit events after @after happened. */
+export const SELECT_FIRST_EVENT_AFTER = `
+  SELECT MIN(occurred_at) AS at FROM (
+    SELECT occurred_at FROM events WHERE position > @after ORDER BY position LIMIT @limit)`;
+
+/** Rows of the endpoint above its outbox position: written out of order, skipped on reading. */
+export const SELECT_WRITTEN_ABOVE = `
+  SELECT event_position FROM deliveries INDEXED BY deliveries_by_event_position
+  WHERE event_position > @after AND endpoint_id = @endpointId`;
+
+/** A lane's rows: its highest seq (the next one's previous seq) and whether any is pending. */
+export const SELECT_LANE_STATE = `
+  SELECT MAX(seq) AS last_seq, MAX(status = 'pending') AS pending FROM deliveries
+  WHERE endpoint_id = @endpointId AND call_id = @callId`;
+
+/** A delivery of the window written as it stands (delivered, a head maybe leased, or waiting). */
+export const INSERT_DELIVERY_ROW = `
+  INSERT INTO deliveries (${DELIVERY_COLUMNS}, leased_by)
+  VALUES (@id, @endpointId, @eventId, @eventPosition, @callId, @seq, @previousSeq, @eventType,
+    @status, @attemptCount, @nextAttemptAt, @leasedUntil, @createdAt, @updatedAt, @leasedBy)`;
 
 // ── lanes ────────────────────────────────────────────────────────────────────────────────
 

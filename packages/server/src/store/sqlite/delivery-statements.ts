@@ -21,6 +21,11 @@ export interface EnabledEndpointRow {
   filter_thread_id: string | null;
 }
 
+/** An event as the deferred outbox reads it (SELECT_WINDOW_EVENTS). */
+export interface WindowEventRow extends ReplayEventRow {
+  payload_json: string;
+}
+
 /** What an outcome is checked against (SELECT_OUTCOME_TARGET). */
 export interface OutcomeTargetRow {
   endpoint_id: string;
@@ -50,6 +55,19 @@ export function prepareDeliveryStatements(db: Database.Database) {
     selectEventsAfter: db.prepare<Params, ReplayEventRow>(sql.SELECT_EVENTS_AFTER),
     selectEventFactsById: db.prepare<Params, ReplayEventRow>(sql.SELECT_EVENT_FACTS_BY_ID),
     selectCallEventsBefore: db.prepare<Params, CallEventRow>(sql.SELECT_CALL_EVENTS_BEFORE),
+
+    selectOutboxPosition: db.prepare<Params, { outbox_position: number; enabled: number }>(
+      sql.SELECT_OUTBOX_POSITION,
+    ),
+    setOutboxPosition: db.prepare<Params>(sql.SET_OUTBOX_POSITION),
+    selectLogEnd: db.prepare<[], { position: number }>(sql.SELECT_LOG_END),
+    selectWindowEvents: db.prepare<Params, WindowEventRow>(sql.SELECT_WINDOW_EVENTS),
+    selectFirstEventAfter: db.prepare<Params, { at: number | null }>(sql.SELECT_FIRST_EVENT_AFTER),
+    selectWrittenAbove: db.prepare<Params, { event_position: number }>(sql.SELECT_WRITTEN_ABOVE),
+    selectLaneState: db.prepare<Params, { last_seq: number | null; pending: number | null }>(
+      sql.SELECT_LANE_STATE,
+    ),
+    insertDeliveryRow: db.prepare<Params>(sql.INSERT_DELIVERY_ROW),
 
     selectLaneHead: db.prepare<Params, LaneHeadRow>(sql.SELECT_LANE_HEAD),
     selectLaneFirst: db.prepare<Params, { id: string; seq: number }>(sql.SELECT_LANE_FIRST),

@@ -42,6 +42,11 @@ export class EnabledEndpoints {
     return this.load().every(({ id }) => set.has(id));
   }
 
+  /** The enabled endpoint's subscription, made quick to test; undefined if it is not enabled. */
+  selectorOf(id: string): EndpointSelector | undefined {
+    return this.load().find((e) => e.id === id)?.selector;
+  }
+
   /** Ids of every enabled endpoint, in id order. */
   ids(): string[] {
     return this.load().map(({ id }) => id);

@@ -249,6 +249,18 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 9,
+    name: 'deferred-outbox',
+    sql: `
+      -- The deferred outbox (store/sqlite/unwritten-deliveries.ts): every event at or below an
+      -- endpoint's outbox position that its subscription selects has its delivery row; the
+      -- deliveries of later events are read from the log by the dispatcher, and a first-attempt
+      -- success is written once, delivered. Until now every delivery was written at commit.
+      ALTER TABLE endpoints ADD COLUMN outbox_position INTEGER NOT NULL DEFAULT 0;
+      UPDATE endpoints SET outbox_position = (SELECT COALESCE(MAX(position), 0) FROM events);
+    `,
+  },
 ];
 
 /** The newest schema version this code knows. */

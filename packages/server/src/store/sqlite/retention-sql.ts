@@ -11,10 +11,17 @@ export const UPSERT_HORIZON = `
     removed_through = MAX(removed_through, excluded.removed_through),
     removed_before = MAX(removed_before, excluded.removed_before)`;
 
-/** Where retention must stop: the oldest event a pending delivery still needs. */
+/**
+ * Where retention must stop: the oldest event a pending delivery still needs — a pending row's,
+ * or the first after an enabled endpoint's outbox position (its deliveries are not written yet:
+ * unwritten-deliveries.ts).
+ */
 export const SELECT_OLDEST_PENDING_POSITION = `
-  SELECT MIN(event_position) AS position FROM deliveries INDEXED BY deliveries_pending_by_position
-  WHERE status = 'pending'`;
+  SELECT MIN(position) AS position FROM (
+    SELECT MIN(event_position) AS position
+    FROM deliveries INDEXED BY deliveries_pending_by_position WHERE status = 'pending'
+    UNION ALL
+    SELECT MIN(outbox_position) + 1 FROM endpoints WHERE enabled = 1)`;
 
 /** The start of the log, oldest first: the removal takes the prefix that is due. */
 export const SELECT_LOG_START = `

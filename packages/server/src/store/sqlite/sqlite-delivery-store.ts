@@ -30,9 +30,8 @@ import { setEndpointLanesEnabled } from './delivery-lanes.ts';
 import { type DeliveryStatements, prepareDeliveryStatements } from './delivery-statements.ts';
 import { EnabledEndpoints } from './enabled-endpoints.ts';
 import { takeMissedEvents } from './missed-events.ts';
-import { createOutboxHook } from './outbox.ts';
 import { replay, resendEvent, retryDelivery } from './retry-and-replay.ts';
-import type { EventsAppendedHook } from './run-command.ts';
+import { UnwrittenDeliveries } from './unwritten-deliveries.ts';
 
 export const MAX_DELIVERY_PAGE = 500;
 
@@ -40,12 +39,13 @@ type WithAttempts = DeliveryRecord & { attempts: AttemptRecord[] };
 
 /**
  * The delivery half of the embedded store, on the connection (and in the file) of the call
- * store: `SqliteStore.deliveries`. Its outbox hook runs in every command's transaction.
+ * store: `SqliteStore.deliveries`. Its outbox is deferred: a command writes its events only,
+ * and the deliveries are read from the log (unwritten-deliveries.ts).
  */
 export class SqliteDeliveryStore implements DeliveryStore {
-  /** Writes the deliveries of appended events; SqliteStore registers it first, at open. */
-  readonly outboxHook: EventsAppendedHook;
   private readonly st: DeliveryStatements;
+  /** The deliveries of logged events not written yet, per endpoint (the deferred outbox). */
+  private readonly unwritten: UnwrittenDeliveries;
   private readonly enabled: EnabledEndpoints;
   private readonly tx: {
     recordAndClaim: (
@@ -55,6 +55,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     ) => DueDelivery[];
     updateEndpoint: (endpoint: EndpointRecord) => void;
     enableEndpoint: (endpoint: EndpointRecord, replayMissed: boolean) => MissedEvents;
+    flush: (endpointIds: readonly string[] | null) => void;
     retryDelivery: (id: string, now: number) => DeliveryRecord | undefined;
     replay: (endpointId: string, since: number, until: number, now: number) => number;
     resendEvent: (endpointId: string, eventId: string, now: number) => DeliveryRecord;
@@ -83,8 +84,9 @@ export class SqliteDeliveryStore implements DeliveryStore {
     // The cached subscriptions are stale after any endpoint change (on N nodes: any node's).
     changes.subscribe((notice) => {
       if (notice.endpoints) this.enabled.invalidate();
+      if (notice.events) this.unwritten.noteLogEnd(notice.events.lastPosition);
     });
-    this.outboxHook = createOutboxHook(st, this.enabled);
+    this.unwritten = new UnwrittenDeliveries(st, this.enabled);
     // IMMEDIATE: take the write lock before reading what is about to be changed.
     const immediate = <A extends unknown[], R>(fn: (...args: A) => R) => {
       const t = db.transaction(fn);
@@ -93,35 +95,53 @@ export class SqliteDeliveryStore implements DeliveryStore {
     this.tx = {
       recordAndClaim: immediate(
         (outcomes: readonly AttemptOutcome[], now: number, claim: DueClaim | null) => {
-          if (outcomes.length > 0 && recordOutcomes(st, outcomes, now).disabledEndpoint) {
+          const u = this.unwritten;
+          if (outcomes.length > 0 && recordOutcomes(st, outcomes, now, u).disabledEndpoint) {
             this.enabled.invalidate();
             this.disabledInTransaction = true;
           }
           // Every enabled endpoint excluded (busy) or none enabled: nothing can be claimed.
           // Without this the due scan would walk every due head of the busy endpoints.
-          if (claim === null || this.enabled.allIn(unclaimable(claim))) return [];
+          if (claim === null || this.enabled.allIn(unclaimable(claim))) {
+            u.writePositions();
+            return [];
+          }
           this.claimTurn += 1;
-          return claimDue(st, now, claim, this.enabled.ids(), this.claimTurn);
+          const claimed = claimDue(st, now, claim, this.enabled.ids(), this.claimTurn, u);
+          u.writePositions();
+          return claimed;
         },
       ),
       updateEndpoint: immediate((endpoint: EndpointRecord) => {
+        this.unwritten.flush(endpoint.id);
         writeEndpoint(st, endpoint);
       }),
       enableEndpoint: immediate((endpoint: EndpointRecord, replayMissed: boolean) => {
         if (!endpoint.enabled) throw new RangeError('enableEndpoint: the record must be enabled');
+        this.unwritten.flush(endpoint.id);
         const before = writeEndpoint(st, endpoint);
         const at = before.enabled === 1 ? null : before.disabled_after_position;
         // Enabled already (or disabled before positions were kept): nothing is known missed.
         if (at === null) return { ...NOTHING_MISSED };
         return takeMissedEvents(st, endpoint, at, replayMissed, endpoint.updatedAt);
       }),
-      retryDelivery: immediate((id: string, now: number) => retryDelivery(st, id, now)),
-      replay: immediate((endpointId: string, since: number, until: number, now: number) =>
-        replay(st, endpointId, since, until, now),
-      ),
-      resendEvent: immediate((endpointId: string, eventId: string, now: number) =>
-        resendEvent(st, endpointId, eventId, now, this.horizon()),
-      ),
+      flush: immediate((endpointIds: readonly string[] | null) => {
+        for (const id of endpointIds ?? this.enabled.ids()) this.unwritten.flush(id);
+      }),
+      retryDelivery: immediate((id: string, now: number) => {
+        const endpointId =
+          this.unwritten.endpointOf(id) ?? st.selectDelivery.get({ id })?.endpoint_id;
+        if (endpointId !== undefined) this.unwritten.flush(endpointId);
+        return retryDelivery(st, id, now);
+      }),
+      replay: immediate((endpointId: string, since: number, until: number, now: number) => {
+        this.unwritten.flush(endpointId);
+        return replay(st, endpointId, since, until, now);
+      }),
+      resendEvent: immediate((endpointId: string, eventId: string, now: number) => {
+        this.unwritten.flush(endpointId);
+        return resendEvent(st, endpointId, eventId, now, this.horizon());
+      }),
     };
   }
 
@@ -161,6 +181,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     try {
       this.tx.updateEndpoint(endpoint);
     } finally {
+      this.unwritten.reset(endpoint.id);
       this.changes.publish({ endpoints: true });
     }
   }
@@ -172,6 +193,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     try {
       return this.tx.enableEndpoint(endpoint, options.replayMissed);
     } finally {
+      this.unwritten.reset(endpoint.id);
       this.changes.publish({ endpoints: true });
     }
   }
@@ -180,6 +202,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     try {
       return this.st.deleteEndpoint.run({ id }).changes > 0;
     } finally {
+      this.unwritten.reset(id);
       this.changes.publish({ endpoints: true });
     }
   }
@@ -190,6 +213,8 @@ export class SqliteDeliveryStore implements DeliveryStore {
   ): Promise<Page<WithAttempts>> {
     checkPageLimit(query.limit, MAX_DELIVERY_PAGE);
     const before = decodePageCursor(query.cursor);
+    // The list is of rows: what is not written yet is written first.
+    if (this.unwritten.hasUnwritten(endpointId)) this.writeUnwritten([endpointId]);
     const params = {
       endpointId,
       status: query.status,
@@ -206,7 +231,18 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   async getDelivery(id: string): Promise<WithAttempts | undefined> {
-    const row = this.st.selectDelivery.get({ id });
+    const endpointId = this.unwritten.endpointOf(id);
+    if (endpointId !== undefined) this.writeUnwritten([endpointId]);
+    let row = this.st.selectDelivery.get({ id });
+    if (!row) {
+      // Maybe a delivery not written yet and not in memory now (a window made again after a
+      // restart or a rollback gives it the same id): written out, it is found.
+      const behind = this.enabled.ids().filter((e) => this.unwritten.hasUnwritten(e));
+      if (behind.length > 0) {
+        this.writeUnwritten(behind);
+        row = this.st.selectDelivery.get({ id });
+      }
+    }
     return row ? this.withAttempts([row])[0] : undefined;
   }
 
@@ -230,8 +266,10 @@ export class SqliteDeliveryStore implements DeliveryStore {
       if (this.disabledInTransaction) this.changes.publish({ endpoints: true });
       return claimed;
     } catch (error) {
-      // Rolled back: a disable among the outcomes did not happen after all.
+      // Rolled back: a disable among the outcomes did not happen after all, and the windows
+      // are made again from what is written.
       this.enabled.invalidate();
+      this.unwritten.reset();
       throw error;
     }
   }
@@ -242,13 +280,32 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   async nextDueAt(): Promise<number | null> {
-    return this.st.selectNextDue.get()?.at ?? null;
+    const row = this.st.selectNextDue.get()?.at ?? null;
+    const unwritten = this.unwritten.nextDueAt();
+    if (row === null) return unwritten;
+    return unwritten === null ? row : Math.min(row, unwritten);
+  }
+
+  /**
+   * Writes the deliveries not written yet (the deferred outbox) of these endpoints, or of every
+   * enabled one: after it, the rows are every delivery of every logged event (the backlog's
+   * figures, tests that read the rows).
+   */
+  writeUnwritten(endpointIds: readonly string[] | null = null): void {
+    try {
+      this.tx.flush(endpointIds);
+    } catch (error) {
+      this.unwritten.reset();
+      throw error;
+    }
   }
 
   /** Only `owner`'s leases: another node's may be in flight right now. */
   async releaseLeases(owner: string, now: number): Promise<number> {
     checkOwner(owner);
-    return this.st.releaseLeases.run({ owner, now }).changes;
+    return (
+      this.st.releaseLeases.run({ owner, now }).changes + this.unwritten.releaseLeases(owner, now)
+    );
   }
 
   /** A delivered delivery is refused (`conflict`): replay sends an event again. */

@@ -104,8 +104,6 @@ export class SqliteStore implements CallStore {
     this.st = prepareStatements(db);
     this.retention = new SqliteRetention(db);
     this.deliveries = new SqliteDeliveryStore(db, this.changes, () => this.retention.horizonNow());
-    // First hook: the outbox is written with the events, before any hook added later runs.
-    this.hooks.push(this.deliveries.outboxHook);
     this.command = createCommandRunner(db, this.st, this.hooks, this.changes);
     this.fillDeadlines = db.transaction((deadlines) => {
       for (const d of deadlines) this.st.fillMissingDeadline.run(d);

@@ -22,6 +22,7 @@ async function postgresStore(t: TestContext): Promise<StoreUnderTest> {
     sip: store.sip,
     retention: store.retention,
     backlog: store.backlog,
+    leasesOutliveTheStore: true,
     close: () => store.close(),
     reopen: async () => {
       await store.close();

@@ -98,6 +98,14 @@ export function restartContract(open: StoreFactory): void {
     const [mine] = await claim(store.deliveries, T0, 'node-a', { limit: 1 });
     const [theirs] = await claim(store.deliveries, T0, 'node-b', { limit: 1 });
     const again = await store.reopen();
+    if (!store.leasesOutliveTheStore) {
+      // One process holds the database: its leases of unwritten deliveries ended with it.
+      assert.deepEqual(
+        (await claim(again.deliveries, T0 + 1, 'node-c')).map((d) => d.id).sort(),
+        [mine!.id, theirs!.id].sort(),
+      );
+      return;
+    }
     assert.deepEqual(await claim(again.deliveries, T0 + 1, 'node-c'), []);
     assert.equal(await again.deliveries.releaseLeases('node-a', T0 + 2), 1);
     assert.deepEqual(

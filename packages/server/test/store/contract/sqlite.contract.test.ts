@@ -27,8 +27,9 @@ function sqliteStore(t: TestContext): Promise<StoreUnderTest> {
     changes: store.changes,
     retention: store.retention,
     keys: new SqliteApiKeyStore(store.db),
-    backlog: new SqliteDeliveryBacklog(store.db),
+    backlog: new SqliteDeliveryBacklog(store.db, () => store.deliveries.writeUnwritten()),
     sip: new SqliteSipDirectory(store.db),
+    leasesOutliveTheStore: false,
     close: () => store.close(),
     reopen: async () => {
       await store.close();

@@ -24,6 +24,12 @@ export interface StoreUnderTest {
   sip: SipDirectory;
   /** Removal of the oldest events, deliveries and idempotency records. */
   retention: RetentionStore;
+  /**
+   * Whether every lease outlives the store (several nodes share the database), or the leases
+   * of deliveries not written yet end with the process that holds the database alone
+   * (delivery-port.ts, releaseLeases).
+   */
+  leasesOutliveTheStore: boolean;
   /** Closes this store and opens the same database again: a restart of the service. */
   reopen(): Promise<StoreUnderTest>;
   close(): Promise<void>;
