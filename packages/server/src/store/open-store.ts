@@ -67,7 +67,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
         deliveries: withFaultTranslation(store.deliveries, store.faults),
         changes: store.changes,
         keys: withFaultTranslation(new SqliteApiKeyStore(store.db), store.faults),
-        backlog: new SqliteDeliveryBacklog(store.db, () => store.deliveries.writeUnwritten()),
+        backlog: new SqliteDeliveryBacklog(store.db, () => store.deliveries.unwrittenBacklog()),
         sip: withFaultTranslation(new SqliteSipDirectory(store.db), store.faults),
         retention: withFaultTranslation(store.retention, store.faults),
         quarantine: store.quarantine,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { outboxDeliveryId } from '../../src/store/delivery-rows.ts';
+import { SqliteDeliveryBacklog } from '../../src/store/sqlite/delivery-backlog.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.ts';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
 import { WINDOW_CAPACITY } from '../../src/store/sqlite/unwritten-deliveries.ts';
@@ -233,4 +234,33 @@ test('an outbox delivery id is the same for the same endpoint and event, and a U
   const uuid = id.slice(4);
   const dashed = `${uuid.slice(0, 8)}-${uuid.slice(8, 12)}-${uuid.slice(12, 16)}-${uuid.slice(16, 20)}-${uuid.slice(20)}`;
   assert.equal(uuidV7Time(dashed), T0);
+});
+
+test('the backlog counts the deliveries not written yet, and writes none of them', async (t) => {
+  const { store } = tempStore(t);
+  await store.deliveries.createEndpoint(endpoint('ep_a'));
+  await store.deliveries.createEndpoint(endpoint('ep_ended', { eventTypes: ['call.ended'] }));
+  const call = await startCall(store, { at: T0 });
+  await digits(store, call.callId, '12', T0 + 1);
+  const backlog = new SqliteDeliveryBacklog(store.db, () => store.deliveries.unwrittenBacklog());
+  assert.deepEqual((await backlog.deliveryBacklog()).endpoints, [
+    { endpointId: 'ep_a', pending: 3, oldestPendingAt: T0 },
+  ]);
+  assert.deepEqual(rows(store), []);
+
+  const [head] = await claim(store, T0 + 2);
+  await store.deliveries.recordOutcomes([outcome(head!, 'delivered', T0 + 3)], T0 + 3);
+  assert.deepEqual((await backlog.deliveryBacklog()).endpoints, [
+    { endpointId: 'ep_a', pending: 2, oldestPendingAt: T0 + 1 },
+  ]);
+  // A failed attempt writes its lane out: the same count, now rows.
+  const [next] = await claim(store, T0 + 4);
+  await store.deliveries.recordOutcomes(
+    [outcome(next!, { status: 'pending', nextAttemptAt: T0 + 60_000 }, T0 + 5)],
+    T0 + 5,
+  );
+  assert.deepEqual((await backlog.deliveryBacklog()).endpoints, [
+    { endpointId: 'ep_a', pending: 2, oldestPendingAt: T0 + 1 },
+  ]);
+  assert.equal(rows(store).filter((r) => r.status === 'pending').length, 2);
 });

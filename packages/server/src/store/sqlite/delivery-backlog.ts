@@ -1,6 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { DeliveryBacklog, DeliveryBacklogStore } from '../delivery-backlog-port.ts';
+import type {
+  DeliveryBacklog,
+  DeliveryBacklogStore,
+  EndpointBacklog,
+} from '../delivery-backlog-port.ts';
 import type { EndpointDisabledReason } from '../delivery-port.ts';
+import type { UnwrittenBacklog } from './unwritten-deliveries.ts';
 
 // Per endpoint, each figure from the (endpoint_id, status, created_at) index: a count of its
 // pending range and the range's first row.
@@ -27,30 +32,43 @@ export class SqliteDeliveryBacklog implements DeliveryBacklogStore {
   private readonly disabled: Database.Statement<[], { reason: string | null; n: number }>;
 
   /**
-   * `writeUnwritten` writes the deliveries of the deferred outbox (SqliteDeliveryStore), so
-   * that the pending rows count every delivery still to make.
+   * `unwritten` counts, per endpoint, the deliveries of the deferred outbox not written yet
+   * (SqliteDeliveryStore.unwrittenBacklog), which are pending as much as the rows are.
    */
   constructor(
     db: Database.Database,
-    private readonly writeUnwritten: () => void = () => {},
+    private readonly unwritten: () => ReadonlyMap<string, UnwrittenBacklog> = () => new Map(),
   ) {
     this.backlog = db.prepare(SELECT_BACKLOG);
     this.disabled = db.prepare(SELECT_DISABLED);
   }
 
   async deliveryBacklog(): Promise<DeliveryBacklog> {
-    this.writeUnwritten();
     const disabled: Record<EndpointDisabledReason, number> = { manual: 0, gone: 0, failing: 0 };
     for (const row of this.disabled.all()) {
       disabled[(row.reason ?? 'manual') as EndpointDisabledReason] += row.n;
     }
-    return {
-      endpoints: this.backlog.all().map((r) => ({
+    const byEndpoint = new Map<string, EndpointBacklog>();
+    for (const r of this.backlog.all()) {
+      byEndpoint.set(r.endpoint_id, {
         endpointId: r.endpoint_id,
         pending: r.pending,
         oldestPendingAt: r.oldest,
-      })),
-      disabled,
-    };
+      });
+    }
+    for (const [endpointId, more] of this.unwritten()) {
+      const rows = byEndpoint.get(endpointId);
+      byEndpoint.set(endpointId, {
+        endpointId,
+        pending: (rows?.pending ?? 0) + more.pending,
+        oldestPendingAt: Math.min(rows?.oldestPendingAt ?? more.oldestAt, more.oldestAt),
+      });
+    }
+    const endpoints = [...byEndpoint.values()].sort(
+      (a, b) =>
+        a.oldestPendingAt - b.oldestPendingAt ||
+        (a.endpointId < b.endpointId ? -1 : a.endpointId > b.endpointId ? 1 : 0),
+    );
+    return { endpoints, disabled };
   }
 }

@@ -31,7 +31,7 @@ import { type DeliveryStatements, prepareDeliveryStatements } from './delivery-s
 import { EnabledEndpoints } from './enabled-endpoints.ts';
 import { takeMissedEvents } from './missed-events.ts';
 import { replay, resendEvent, retryDelivery } from './retry-and-replay.ts';
-import { UnwrittenDeliveries } from './unwritten-deliveries.ts';
+import { type UnwrittenBacklog, UnwrittenDeliveries } from './unwritten-deliveries.ts';
 
 export const MAX_DELIVERY_PAGE = 500;
 
@@ -286,10 +286,15 @@ export class SqliteDeliveryStore implements DeliveryStore {
     return unwritten === null ? row : Math.min(row, unwritten);
   }
 
+  /** Per endpoint, its deliveries not written yet (the backlog's figures; nothing is written). */
+  unwrittenBacklog(): ReadonlyMap<string, UnwrittenBacklog> {
+    return this.unwritten.backlog();
+  }
+
   /**
    * Writes the deliveries not written yet (the deferred outbox) of these endpoints, or of every
-   * enabled one: after it, the rows are every delivery of every logged event (the backlog's
-   * figures, tests that read the rows).
+   * enabled one: after it, the rows are every delivery of every logged event (what a listing
+   * reads; tests that read the rows).
    */
   writeUnwritten(endpointIds: readonly string[] | null = null): void {
     try {

@@ -1,7 +1,7 @@
 import type { CallEventType } from '@callhook/sdk';
 import { selects } from '../../delivery/subscription.ts';
 import type { DueDelivery, EndpointSecret } from '../delivery-port.ts';
-import { outboxDeliveryId } from '../delivery-rows.ts';
+import { outboxDeliveryId, type ReplayEventRow } from '../delivery-rows.ts';
 import type { DeliveryStatements, WindowEventRow } from './delivery-statements.ts';
 import { DueHeap } from './due-heap.ts';
 import type { EnabledEndpoints } from './enabled-endpoints.ts';
@@ -51,6 +51,12 @@ interface WindowLane {
   entries: Unwritten[];
   /** The highest seq queued in it: the next event's previous seq. */
   lastSeq: number;
+}
+
+/** An endpoint's deliveries not written yet: how many, and when the oldest was made. */
+export interface UnwrittenBacklog {
+  pending: number;
+  oldestAt: number;
 }
 
 /** A window holds at most this many deliveries of one endpoint. */
@@ -272,6 +278,37 @@ export class UnwrittenDeliveries {
     return released;
   }
 
+  /**
+   * Per enabled endpoint with any, its deliveries not written yet: the window's, and the events
+   * after it its subscription selects (read, not written: a metrics scrape during a backlog
+   * must not write the backlog out).
+   */
+  backlog(): Map<string, UnwrittenBacklog> {
+    const out = new Map<string, UnwrittenBacklog>();
+    for (const id of this.enabled.ids()) {
+      const window = this.windowOf(id);
+      const selector = this.enabled.selectorOf(id);
+      if (!window || !selector) continue;
+      let pending = window.entries.size;
+      let oldestAt = Number.POSITIVE_INFINITY;
+      for (const entry of window.entries.values()) oldestAt = Math.min(oldestAt, entry.createdAt);
+      for (let after = window.readEnd; ; ) {
+        const rows = this.st.selectEventsAfter.all({ afterPosition: after, limit: READ_PAGE });
+        for (const event of rows) {
+          if (window.writtenAbove.has(event.position)) continue;
+          if (!selects(selector, factsOf(event))) continue;
+          pending += 1;
+          oldestAt = Math.min(oldestAt, event.occurred_at);
+        }
+        const last = rows[rows.length - 1];
+        if (!last || rows.length < READ_PAGE) break;
+        after = last.position;
+      }
+      if (pending > 0) out.set(id, { pending, oldestAt });
+    }
+    return out;
+  }
+
   /** Writes each window's outbox position where it moved, in the caller's transaction. */
   writePositions(): void {
     for (const [id, window] of this.windows) {
@@ -456,7 +493,7 @@ function lapse(window: EndpointWindow, now: number): void {
   }
 }
 
-function factsOf(event: WindowEventRow) {
+function factsOf(event: ReplayEventRow) {
   return { type: event.type, streamId: event.stream_id, threadId: event.thread_id };
 }
 

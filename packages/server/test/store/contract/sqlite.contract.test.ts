@@ -27,7 +27,7 @@ function sqliteStore(t: TestContext): Promise<StoreUnderTest> {
     changes: store.changes,
     retention: store.retention,
     keys: new SqliteApiKeyStore(store.db),
-    backlog: new SqliteDeliveryBacklog(store.db, () => store.deliveries.writeUnwritten()),
+    backlog: new SqliteDeliveryBacklog(store.db, () => store.deliveries.unwrittenBacklog()),
     sip: new SqliteSipDirectory(store.db),
     leasesOutliveTheStore: false,
     close: () => store.close(),
