@@ -264,3 +264,27 @@ test('the backlog counts the deliveries not written yet, and writes none of them
   ]);
   assert.equal(rows(store).filter((r) => r.status === 'pending').length, 2);
 });
+
+test('a refused retry or resend leaves the window alone: what is in flight is not claimed again', async (t) => {
+  const { store } = tempStore(t);
+  await store.deliveries.createEndpoint(endpoint('ep_a', { eventTypes: ['call.created'] }));
+  const done = await startCall(store, { at: T0 });
+  const [first] = await claim(store, T0 + 1);
+  await store.deliveries.recordOutcomes([outcome(first!, 'delivered', T0 + 2)], T0 + 2);
+  await digits(store, done.callId, '5', T0 + 3);
+  await startCall(store, { at: T0 + 4 });
+  const inFlight = await claim(store, T0 + 5);
+  assert.equal(inFlight.length, 1);
+
+  await assert.rejects(store.deliveries.retryDelivery(first!.id, T0 + 6), { code: 'conflict' });
+  const [dtmf] = (await store.readEvents({ limit: 10 })).filter((e) => e.type === 'call.dtmf');
+  await assert.rejects(store.deliveries.resendEvent('ep_a', dtmf!.id, T0 + 7), {
+    code: 'conflict',
+  });
+  assert.deepEqual(await claim(store, T0 + 8), []);
+  await store.deliveries.recordOutcomes([outcome(inFlight[0]!, 'delivered', T0 + 9)], T0 + 9);
+  assert.deepEqual(
+    rows(store).map((r) => r.status),
+    ['delivered', 'delivered'],
+  );
+});

@@ -19,10 +19,15 @@ import type { DeliveryStatements } from './delivery-statements.ts';
 /** Events are read for a replay in pages of this many. */
 export const REPLAY_PAGE = 1000;
 
+/**
+ * `beforeWrite(endpointId)` runs once the request is known good, before anything is written
+ * (the deferred outbox writes its window out there: a refused request must leave it alone).
+ */
 export function retryDelivery(
   st: DeliveryStatements,
   id: string,
   now: number,
+  beforeWrite: (endpointId: string) => void = () => {},
 ): DeliveryRecord | undefined {
   const row = st.selectDelivery.get({ id });
   if (!row) return undefined;
@@ -33,6 +38,7 @@ export function retryDelivery(
       { deliveryId: id },
     );
   }
+  beforeWrite(row.endpoint_id);
   const inFlight = row.leased_until !== null && row.leased_until > now;
   if (row.status === 'pending' && row.next_attempt_at !== null) {
     // The lane's head: due now, unless an attempt is under way (its outcome decides).
@@ -79,13 +85,16 @@ export function resendEvent(
   eventId: string,
   now: number,
   horizon: RetentionHorizon,
+  beforeWrite: () => void = () => {},
 ): DeliveryRecord {
   const endpoint = st.selectEndpoint.get({ id: endpointId });
   if (!endpoint) throw unknownEndpointError(endpointId);
   const event = st.selectEventFactsById.get({ id: eventId });
   if (!event) throw missingEventError(eventId, horizon);
   const queue = new ReplayQueue(st, endpointId, endpointOf(endpoint), now);
-  if (!queue.offer(event)) throw notSubscribedError(endpointId, eventId, event.type);
+  if (!queue.selects(event)) throw notSubscribedError(endpointId, eventId, event.type);
+  beforeWrite();
+  queue.offer(event);
   queue.settle();
   const row = st.selectDelivery.get({ id: queue.lastDeliveryId! });
   if (!row) throw new Error(`resendEvent: delivery ${queue.lastDeliveryId} was not written`);

@@ -129,19 +129,20 @@ export class SqliteDeliveryStore implements DeliveryStore {
         for (const id of endpointIds ?? this.enabled.ids()) this.unwritten.flush(id);
       }),
       retryDelivery: immediate((id: string, now: number) => {
-        const endpointId =
-          this.unwritten.endpointOf(id) ?? st.selectDelivery.get({ id })?.endpoint_id;
-        if (endpointId !== undefined) this.unwritten.flush(endpointId);
-        return retryDelivery(st, id, now);
+        // Not written yet (so pending, nothing to refuse): written out first, then retried.
+        const unwrittenOf = this.unwritten.endpointOf(id);
+        if (unwrittenOf !== undefined) this.unwritten.flush(unwrittenOf);
+        return retryDelivery(st, id, now, (endpointId) => this.unwritten.flush(endpointId));
       }),
       replay: immediate((endpointId: string, since: number, until: number, now: number) => {
         this.unwritten.flush(endpointId);
         return replay(st, endpointId, since, until, now);
       }),
-      resendEvent: immediate((endpointId: string, eventId: string, now: number) => {
-        this.unwritten.flush(endpointId);
-        return resendEvent(st, endpointId, eventId, now, this.horizon());
-      }),
+      resendEvent: immediate((endpointId: string, eventId: string, now: number) =>
+        resendEvent(st, endpointId, eventId, now, this.horizon(), () =>
+          this.unwritten.flush(endpointId),
+        ),
+      ),
     };
   }
 
