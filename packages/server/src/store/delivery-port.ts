@@ -5,6 +5,13 @@ import type { CallEventType } from '@callhook/sdk';
 // seq — has a `nextAttemptAt`; the others wait with null until the head is delivered or
 // given up, which is how "seq n+1 is not sent before seq n" is kept without locks. The lanes
 // of a disabled endpoint are parked (no head is due) until it is enabled again.
+//
+// The outbox: every event that an enabled endpoint's subscription selects when the event
+// commits is a delivery of that endpoint (delivery/subscription.ts), whatever happens to the
+// endpoint afterwards. An adapter may write it in the command's transaction (PostgreSQL) or
+// derive it from the log after the commit (SQLite: sqlite/unwritten-deliveries.ts), as long as
+// every claim, listing and count through this port sees it from the commit on, and a change of
+// the subscription applies only to the events after it.
 
 export interface EndpointSecret {
   /** `whsec_` + base64 of ≥ 24 random bytes. */
