@@ -154,11 +154,16 @@ export function deliveryOf(row: DeliveryRow): DeliveryRecord {
   };
 }
 
-/** Live secrets only (not expired at `now`), in the stored order: newest first. */
-export function dueDeliveryOf(row: DueRow, now: number): DueDelivery {
-  const secrets = (JSON.parse(row.secrets_json) as EndpointSecret[])
+/** The secrets of an endpoint row that still sign at `now`, in the stored order: newest first. */
+export function liveSecrets(secretsJson: string, now: number): string[] {
+  return (JSON.parse(secretsJson) as EndpointSecret[])
     .filter((s) => s.expiresAt === null || s.expiresAt > now)
     .map((s) => s.secret);
+}
+
+/** Live secrets only (not expired at `now`), in the stored order: newest first. */
+export function dueDeliveryOf(row: DueRow, now: number): DueDelivery {
+  const secrets = liveSecrets(row.secrets_json, now);
   return { ...deliveryOf(row), url: row.url, secrets, body: row.payload_json };
 }
 

@@ -1,7 +1,7 @@
 import type { CallEventType } from '@callhook/sdk';
 import { selects } from '../../delivery/subscription.ts';
-import type { DueDelivery, EndpointSecret } from '../delivery-port.ts';
-import { outboxDeliveryId, type ReplayEventRow } from '../delivery-rows.ts';
+import type { DueDelivery } from '../delivery-port.ts';
+import { liveSecrets, outboxDeliveryId, type ReplayEventRow } from '../delivery-rows.ts';
 import type { DeliveryStatements, WindowEventRow } from './delivery-statements.ts';
 import { DueHeap } from './due-heap.ts';
 import type { EnabledEndpoints } from './enabled-endpoints.ts';
@@ -146,27 +146,17 @@ export class UnwrittenDeliveries {
       window.leased.add(next);
       taken.push(next);
     }
-    const secrets = (JSON.parse(endpoint.secrets_json) as EndpointSecret[])
-      .filter((s) => s.expiresAt === null || s.expiresAt > now)
-      .map((s) => s.secret);
+    const secrets = liveSecrets(endpoint.secrets_json, now);
     return taken.map((entry) => {
       // Taken over from another owner's lapsed lease: its attempt counts (LEASE_DELIVERY).
       if (entry.leasedBy !== null && entry.leasedBy !== owner) entry.attemptCount += 1;
       entry.leasedBy = owner;
       entry.leasedUntil = leaseUntil;
       return {
-        id: entry.id,
-        endpointId: entry.endpointId,
-        eventId: entry.eventId,
-        eventPosition: entry.position,
-        callId: entry.callId,
-        seq: entry.seq,
-        previousSeq: entry.previousSeq,
-        eventType: entry.eventType,
+        ...rowParams(entry),
         status: 'pending',
         attemptCount: entry.attemptCount,
         nextAttemptAt: entry.dueAt,
-        createdAt: entry.createdAt,
         updatedAt: entry.createdAt,
         url: endpoint.url,
         secrets: [...secrets],
@@ -497,6 +487,7 @@ function factsOf(event: ReplayEventRow) {
   return { type: event.type, streamId: event.stream_id, threadId: event.thread_id };
 }
 
+/** The delivery's fields as its record and its row name them. */
 function rowParams(entry: Unwritten) {
   return {
     id: entry.id,
