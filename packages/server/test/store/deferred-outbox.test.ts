@@ -33,7 +33,9 @@ function rows(store: SqliteStore) {
     .all() as { seq: number; status: string; attempts: number; nextAttemptAt: number | null }[];
 }
 
+/** The endpoint's outbox position as written (written at once first: turns write it lazily). */
 function outboxPosition(store: SqliteStore, id = 'ep_a'): number {
+  store.db.transaction(() => store.deliveries.writeOutboxPositions())();
   return store.db
     .prepare('SELECT outbox_position FROM endpoints WHERE id = ?')
     .pluck()

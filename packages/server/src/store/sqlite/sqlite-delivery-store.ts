@@ -103,12 +103,12 @@ export class SqliteDeliveryStore implements DeliveryStore {
           // Every enabled endpoint excluded (busy) or none enabled: nothing can be claimed.
           // Without this the due scan would walk every due head of the busy endpoints.
           if (claim === null || this.enabled.allIn(unclaimable(claim))) {
-            u.writePositions();
+            u.writePositions(now);
             return [];
           }
           this.claimTurn += 1;
           const claimed = claimDue(st, now, claim, this.enabled.ids(), this.claimTurn, u);
-          u.writePositions();
+          u.writePositions(now);
           return claimed;
         },
       ),
@@ -285,6 +285,11 @@ export class SqliteDeliveryStore implements DeliveryStore {
     const unwritten = this.unwritten.nextDueAt();
     if (row === null) return unwritten;
     return unwritten === null ? row : Math.min(row, unwritten);
+  }
+
+  /** Writes the outbox positions where they moved, in the caller's transaction (retention). */
+  writeOutboxPositions(): void {
+    this.unwritten.writePositions(null);
   }
 
   /** Per endpoint, its deliveries not written yet (the backlog's figures; nothing is written). */

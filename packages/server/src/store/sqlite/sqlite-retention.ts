@@ -15,6 +15,13 @@ export class SqliteRetention implements RetentionStore {
   private readonly st;
   private readonly remove: (before: number, limit: number) => RemovedCounts;
 
+  /**
+   * `beforeRemove` runs first in each removal's transaction: the deferred outbox writes its
+   * outbox positions there (they lag in the file between dispatcher turns), so that the cut
+   * stops at what is still to be sent, not at an older position.
+   */
+  beforeRemove: () => void = () => {};
+
   constructor(private readonly db: Database.Database) {
     this.st = {
       horizon: db.prepare<[], RetentionHorizon>(sql.SELECT_HORIZON),
@@ -68,6 +75,7 @@ export class SqliteRetention implements RetentionStore {
   }
 
   private removeInTransaction(before: number, limit: number): RemovedCounts {
+    this.beforeRemove();
     const stopAt = this.st.oldestPending.get()?.position ?? Number.POSITIVE_INFINITY;
     // One row past the batch tells whether the due prefix goes on.
     const start = this.st.logStart.all({ limit: limit + 1 });

@@ -104,6 +104,7 @@ export class SqliteStore implements CallStore {
     this.st = prepareStatements(db);
     this.retention = new SqliteRetention(db);
     this.deliveries = new SqliteDeliveryStore(db, this.changes, () => this.retention.horizonNow());
+    this.retention.beforeRemove = () => this.deliveries.writeOutboxPositions();
     this.command = createCommandRunner(db, this.st, this.hooks, this.changes);
     this.fillDeadlines = db.transaction((deadlines) => {
       for (const d of deadlines) this.st.fillMissingDeadline.run(d);

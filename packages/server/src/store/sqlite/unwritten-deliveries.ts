@@ -92,12 +92,17 @@ class EndpointWindow {
   }
 }
 
+/** The outbox positions are written at most this often by the dispatcher's turns. */
+export const POSITION_WRITE_INTERVAL_MS = 1_000;
+
 /** nextDueAt looks this far into the events not read yet for the earliest one. */
 const DUE_LOOKAHEAD = 64;
 
 export class UnwrittenDeliveries {
   private readonly windows = new Map<string, EndpointWindow>();
   private readonly byId = new Map<string, Unwritten>();
+  /** When writePositions last wrote (the caller's clock). */
+  private positionsWrittenAt = Number.NEGATIVE_INFINITY;
   /** The log's last position as last known (commits tell it: `noteLogEnd`); null: ask. */
   private logEnd: number | null = null;
 
@@ -299,8 +304,18 @@ export class UnwrittenDeliveries {
     return out;
   }
 
-  /** Writes each window's outbox position where it moved, in the caller's transaction. */
-  writePositions(): void {
+  /**
+   * Writes each window's outbox position where it moved, in the caller's transaction: at most
+   * once per POSITION_WRITE_INTERVAL_MS of `now`, or at once when `now` is null.
+   */
+  writePositions(now: number | null): void {
+    // The written position may lag (a restart reads the window from it again and skips the
+    // rows written above it): written at every turn, it rewrote the endpoint's page in every
+    // commit. `null` writes now (retention, which reads them).
+    if (now !== null) {
+      if (now < this.positionsWrittenAt + POSITION_WRITE_INTERVAL_MS) return;
+      this.positionsWrittenAt = now;
+    }
     for (const [id, window] of this.windows) {
       const position = window.position();
       if (position !== window.written) {
