@@ -20,9 +20,14 @@ export function ensurePostgres(): Promise<void> {
     if (await answers()) return;
     const versions = readdirSync('/etc/postgresql');
     for (const version of versions) {
-      execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], {
-        stdio: 'inherit',
-      });
+      try {
+        execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'start'], {
+          stdio: 'inherit',
+        });
+      } catch {
+        // Exit 2: it is running already, and was only slow to answer (a loaded machine); the
+        // wait below decides.
+      }
     }
     for (let i = 0; i < 50; i++) {
       if (await answers()) return;
