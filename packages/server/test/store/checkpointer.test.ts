@@ -58,7 +58,7 @@ test('the main connection keeps only a safety net while the worker runs, and che
   const checkpointer = store.checkpointer;
   assert.ok(checkpointer);
   await checkpointer.checkpointNow(); // the worker is up: its ready message came first
-  assert.equal(autocheckpoint(store.db), 100_000);
+  assert.equal(autocheckpoint(store.db), 6144);
 
   await checkpointer.terminateForTest();
   assert.equal(autocheckpoint(store.db), 8000);

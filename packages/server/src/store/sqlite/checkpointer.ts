@@ -11,7 +11,9 @@ import * as sql from './sql.ts';
 // pages into the database file and syncs it before it returns, stalling the event loop for
 // tens of ms. Here the checkpoint thread, on its own connection, checkpoints a little every
 // interval instead (PASSIVE: it never waits for, nor blocks, the writer), and the main
-// connection's own threshold is raised to a safety net that only a stalled thread reaches.
+// connection's own threshold is raised to a bound (sql.ts: 24 MiB) past which its commits copy
+// only the frames the thread has not copied yet: the WAL stays bounded even when an interval
+// sees more writes than the restart below expects, or the thread falls behind.
 
 export const DEFAULT_CHECKPOINT_INTERVAL_MS = 200;
 
@@ -20,8 +22,8 @@ export const DEFAULT_CHECKPOINT_INTERVAL_MS = 200;
  * frames the thread has not yet copied, itself, between two of its transactions. Under steady
  * writes the thread's PASSIVE checkpoint never catches up with the last commit, and SQLite
  * starts the WAL over only when a write begins with every frame copied: without this the WAL
- * grows until a lull (or to the safety net). With it, the next write starts the WAL over, so
- * the file stays near this size. The cost is copying what was written during the thread's last
+ * grows until a lull (or to the main connection's bound). With it, the next write starts the
+ * WAL over, so the file stays near this size plus one interval of writes. The cost is copying what was written during the thread's last
  * checkpoint (~200 ms of commits) and one sync of the database file, every 16 MiB of WAL.
  */
 export const WAL_RESTART_FRAMES = 4096;

@@ -36,9 +36,12 @@ export const PRAGMA_WAL_AUTOCHECKPOINT = 'wal_autocheckpoint = 8000';
 export const PRAGMA_JOURNAL_SIZE_LIMIT = 'journal_size_limit = 67108864';
 /**
  * While the background checkpointer runs (checkpointer.ts), a commit checkpoints only past
- * 100,000 pages (~400 MiB): a safety net for a worker that falls behind, not the usual path.
+ * 6,144 pages (~24 MiB): the bound on the WAL when writes outrun the checkpointer's interval
+ * (its own restart at 16 MiB is looked at once an interval). Past it, each commit tries a
+ * PASSIVE checkpoint of the frames the thread has not copied yet; while the thread is copying,
+ * that try returns at once (busy) and the next commit tries again.
  */
-export const PRAGMA_WAL_AUTOCHECKPOINT_SAFETY_NET = 'wal_autocheckpoint = 100000';
+export const PRAGMA_WAL_AUTOCHECKPOINT_SAFETY_NET = 'wal_autocheckpoint = 6144';
 /** Copies what it can of the WAL into the file without waiting for, or blocking, the writer. */
 export const PRAGMA_WAL_CHECKPOINT_PASSIVE = 'wal_checkpoint(PASSIVE)';
 /**
