@@ -1,7 +1,8 @@
 import type { ScenarioResult, TargetCheck } from './results-file.ts';
 
-// The issue's targets (for a 2-core machine), checked against the medians. Reported honestly:
-// a figure that was not measured is "not measured", never met.
+// The delivery engine's targets (issue 9, for a 2-core machine; the undici-ceiling ratio is the
+// first wave's), checked against the medians. Reported honestly: a figure that was not
+// measured is "not measured", never met.
 
 interface TargetSpec {
   description: string;
@@ -52,7 +53,7 @@ export const TARGETS: readonly TargetSpec[] = [
     scenario: 'baseline',
     figure: 'throughputMultiple',
     op: '≥',
-    wanted: 3,
+    wanted: 2,
     unit: 'x',
   },
   {
@@ -70,6 +71,14 @@ export const TARGETS: readonly TargetSpec[] = [
     figure: 'drainVsEndToEnd',
     op: '≥',
     wanted: 0.9,
+    unit: 'x',
+  },
+  {
+    description: 'RSS after the drain ÷ RSS before the backlog',
+    scenario: 'backlog',
+    figure: 'rssDrainedVsBefore',
+    op: '≤',
+    wanted: 1.2,
     unit: 'x',
   },
 ];

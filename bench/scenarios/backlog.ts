@@ -12,7 +12,9 @@ import { measured, type Scenario } from './scenario.ts';
 // 6. The receiver is down (its port refuses connections) while N events accumulate, then it
 // comes back on the same port. Measured: how fast the backlog drains (from the first arrival
 // after the receiver is up to the last), how long until the first arrival, and the server's
-// RSS — before, with the backlog full, at its peak, and drained.
+// RSS — before, with the backlog full, at its peak, drained, and settled: V8 collects the
+// drain's old-generation garbage only once the process idles (its memory reducer), so the
+// RSS at the last arrival and the RSS some seconds later differ by the garbage.
 
 /** Retry every 5 s (100 entries, the most a schedule takes): 495 s of patience per event, so
  * nothing is given up while the backlog builds, and the drain starts ≤ 5.5 s after "up". */
@@ -21,6 +23,8 @@ export const BACKLOG_RETRY_SCHEDULE = ['0', ...Array.from({ length: 99 }, () => 
 const ACCUMULATE_LIMIT_SECONDS = 400;
 /** The drain is waited for this long at most. */
 const DRAIN_LIMIT_MS = 900_000;
+/** How long after the drain the settled RSS is read (the server idles meanwhile). */
+const SETTLE_MS = 30_000;
 
 /** How many default-mix calls make at least `events` events (scripts are deterministic). */
 export function callsForEvents(seed: number, events: number): number {
@@ -43,6 +47,9 @@ export const backlog: Scenario = {
       rssFullMb: { label: 'RSS with the backlog accumulated', unit: 'MB' },
       rssPeakMb: { label: 'peak RSS (whole scenario)', unit: 'MB' },
       rssDrainedMb: { label: 'RSS after the drain', unit: 'MB' },
+      rssDrainedVsBefore: { label: 'RSS after the drain ÷ RSS before', unit: 'x' },
+      rssSettledMb: { label: `RSS ${SETTLE_MS / 1000} s after the drain`, unit: 'MB' },
+      rssSettledVsBefore: { label: `RSS ${SETTLE_MS / 1000} s after ÷ RSS before`, unit: 'x' },
       accumulated: { label: 'events accumulated', unit: 'count' },
     });
     const e2e =
@@ -87,6 +94,8 @@ export const backlog: Scenario = {
             timeoutMs: DRAIN_LIMIT_MS,
           });
           const rssDrained = rss.sample();
+          await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+          const rssSettled = rss.sample();
           const drainMs = (stats.lastAtMs ?? 0) - (stats.firstAtMs ?? 0);
           const drainRate = drainMs > 0 ? stats.received / (drainMs / 1000) : 0;
           notes.push(
@@ -104,6 +113,9 @@ export const backlog: Scenario = {
             rssFullMb: rssFull,
             rssPeakMb: rss.peak(),
             rssDrainedMb: rssDrained,
+            rssDrainedVsBefore: rssDrained / rssBefore,
+            rssSettledMb: rssSettled,
+            rssSettledVsBefore: rssSettled / rssBefore,
             accumulated: r.events,
           });
         } finally {
@@ -124,6 +136,7 @@ export const backlog: Scenario = {
         concurrency: profile.concurrency,
         retrySchedule: '0, then 5 s × 99',
         accumulateLimitSeconds: ACCUMULATE_LIMIT_SECONDS,
+        settleSeconds: SETTLE_MS / 1000,
       },
       runs.figures(),
       notes,

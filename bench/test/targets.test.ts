@@ -43,3 +43,11 @@ test('the memory target only counts a run with 100,000 calls', () => {
   const full = checkTargets([scenario('memory', { rssMb: 280 }, { activeCalls: 100_000 })]);
   assert.equal(find(full, 'RSS').met, true);
 });
+
+test('the backlog memory target compares the RSS after the drain with the RSS before', () => {
+  const grown = checkTargets([scenario('backlog', { rssDrainedVsBefore: 2.7 })]);
+  assert.equal(find(grown, 'RSS after the drain').met, false);
+  const flat = checkTargets([scenario('backlog', { rssDrainedVsBefore: 1.15 })]);
+  assert.equal(find(flat, 'RSS after the drain').met, true);
+  assert.equal(find(flat, 'RSS after the drain').value, 1.15);
+});
