@@ -219,3 +219,13 @@ export function outboxDeliveryId(at: number, endpointId: string, eventId: string
   const variant = (0x8 | (Number.parseInt(hash[3] as string, 16) & 0x3)).toString(16);
   return `dlv_${time}7${hash.slice(0, 3)}${variant}${hash.slice(4, 19)}`;
 }
+
+/**
+ * When the event of a delivery with this id happened, if the id has the layout of
+ * `outboxDeliveryId` (a lookup finds the delivery's event among the few of that millisecond);
+ * null for anything else.
+ */
+export function outboxDeliveryTime(id: string): number | null {
+  const match = /^dlv_([0-9a-f]{12})7[0-9a-f]{3}[89ab][0-9a-f]{15}$/.exec(id);
+  return match ? Number.parseInt(match[1] as string, 16) : null;
+}

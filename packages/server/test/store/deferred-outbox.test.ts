@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { outboxDeliveryId } from '../../src/store/delivery-rows.ts';
+import { outboxDeliveryId, outboxDeliveryTime } from '../../src/store/delivery-rows.ts';
 import { SqliteDeliveryBacklog } from '../../src/store/sqlite/delivery-backlog.ts';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/index.ts';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.ts';
@@ -236,6 +236,50 @@ test('an outbox delivery id is the same for the same endpoint and event, and a U
   const uuid = id.slice(4);
   const dashed = `${uuid.slice(0, 8)}-${uuid.slice(8, 12)}-${uuid.slice(12, 16)}-${uuid.slice(16, 20)}-${uuid.slice(20)}`;
   assert.equal(uuidV7Time(dashed), T0);
+  assert.equal(outboxDeliveryTime(id), T0);
+  assert.equal(outboxDeliveryTime('dlv_nothex'), null);
+  assert.equal(outboxDeliveryTime(`${id}0`), null);
+});
+
+test('a lookup by id finds a delivery not written yet, and a lookup of an unknown id writes nothing out', async (t) => {
+  const { store } = tempStore(t);
+  await store.deliveries.createEndpoint(endpoint('ep_a'));
+  await store.deliveries.createEndpoint(endpoint('ep_b'));
+  const call = await startCall(store);
+  await digits(store, call.callId, '1', T0 + 1);
+  const events = store.db
+    .prepare('SELECT id, occurred_at AS at FROM events ORDER BY position')
+    .all() as { id: string; at: number }[];
+  assert.equal(events.length, 2);
+
+  // Unknown ids, one of them at the very millisecond of an event: nothing is written.
+  for (const id of [
+    'dlv_nope',
+    outboxDeliveryId(events[1]!.at, 'ep_c', events[1]!.id),
+    outboxDeliveryId(events[1]!.at + 1, 'ep_a', events[1]!.id),
+  ]) {
+    assert.equal(await store.deliveries.getDelivery(id), undefined, id);
+  }
+  assert.deepEqual(rows(store), [], 'an unknown id writes no window out');
+
+  // No window made yet (as after a restart): the event's delivery is found by its id, and only
+  // its endpoint's deliveries are written out.
+  const id = outboxDeliveryId(events[1]!.at, 'ep_b', events[1]!.id);
+  const found = await store.deliveries.getDelivery(id);
+  assert.deepEqual(
+    [found?.id, found?.endpointId, found?.seq, found?.status],
+    [id, 'ep_b', 2, 'pending'],
+  );
+  const written = store.db
+    .prepare('SELECT DISTINCT endpoint_id FROM deliveries')
+    .pluck()
+    .all() as string[];
+  assert.deepEqual(written, ['ep_b']);
+
+  // A delivery read into the window is found too (ep_a's, claimed).
+  const head = (await claim(store, T0 + 2)).find((d) => d.endpointId === 'ep_a');
+  assert.equal(head?.seq, 1);
+  assert.equal((await store.deliveries.getDelivery(head!.id))?.status, 'pending');
 });
 
 test('the backlog counts the deliveries not written yet, and writes none of them', async (t) => {

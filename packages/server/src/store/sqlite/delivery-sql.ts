@@ -178,6 +178,10 @@ export const SELECT_WINDOW_EVENTS = `
   ORDER BY position
   LIMIT @limit`;
 
+/** The events that happened at @at (ms): where a lookup by outbox delivery id looks. */
+export const SELECT_EVENTS_AT =
+  'SELECT position, id, occurred_at FROM events WHERE occurred_at = @at';
+
 /** When the earliest of the @limit events after @after happened. */
 export const SELECT_FIRST_EVENT_AFTER = `
   SELECT MIN(occurred_at) AS at FROM (

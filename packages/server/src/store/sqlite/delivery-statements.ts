@@ -63,6 +63,9 @@ export function prepareDeliveryStatements(db: Database.Database) {
     selectLogEnd: db.prepare<[], { position: number }>(sql.SELECT_LOG_END),
     selectWindowEvents: db.prepare<Params, WindowEventRow>(sql.SELECT_WINDOW_EVENTS),
     selectFirstEventAfter: db.prepare<Params, { at: number | null }>(sql.SELECT_FIRST_EVENT_AFTER),
+    selectEventsAt: db.prepare<Params, { position: number; id: string; occurred_at: number }>(
+      sql.SELECT_EVENTS_AT,
+    ),
     selectWrittenAbove: db.prepare<Params, { event_position: number }>(sql.SELECT_WRITTEN_ABOVE),
     selectLaneState: db.prepare<Params, { last_seq: number | null; pending: number | null }>(
       sql.SELECT_LANE_STATE,

@@ -130,7 +130,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
       }),
       retryDelivery: immediate((id: string, now: number) => {
         // Not written yet (so pending, nothing to refuse): written out first, then retried.
-        const unwrittenOf = this.unwritten.endpointOf(id);
+        const unwrittenOf = this.unwritten.endpointOfUnwritten(id);
         if (unwrittenOf !== undefined) this.unwritten.flush(unwrittenOf);
         return retryDelivery(st, id, now, (endpointId) => this.unwritten.flush(endpointId));
       }),
@@ -232,15 +232,14 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   async getDelivery(id: string): Promise<WithAttempts | undefined> {
-    const endpointId = this.unwritten.endpointOf(id);
-    if (endpointId !== undefined) this.writeUnwritten([endpointId]);
     let row = this.st.selectDelivery.get({ id });
     if (!row) {
-      // Maybe a delivery not written yet and not in memory now (a window made again after a
-      // restart or a rollback gives it the same id): written out, it is found.
-      const behind = this.enabled.ids().filter((e) => this.unwritten.hasUnwritten(e));
-      if (behind.length > 0) {
-        this.writeUnwritten(behind);
+      // Maybe a delivery not written yet (in a window, or of an event not read yet: its id is
+      // made from the endpoint and the event, the same after a restart): its endpoint's are
+      // written out, and it is found. An unknown id writes nothing.
+      const endpointId = this.unwritten.endpointOfUnwritten(id);
+      if (endpointId !== undefined) {
+        this.writeUnwritten([endpointId]);
         row = this.st.selectDelivery.get({ id });
       }
     }

@@ -1,7 +1,12 @@
 import type { CallEventType } from '@callhook/sdk';
 import { selects } from '../../delivery/subscription.ts';
 import type { DueDelivery } from '../delivery-port.ts';
-import { liveSecrets, outboxDeliveryId, type ReplayEventRow } from '../delivery-rows.ts';
+import {
+  liveSecrets,
+  outboxDeliveryId,
+  outboxDeliveryTime,
+  type ReplayEventRow,
+} from '../delivery-rows.ts';
 import type { DeliveryStatements, WindowEventRow } from './delivery-statements.ts';
 import { DueHeap } from './due-heap.ts';
 import type { EnabledEndpoints } from './enabled-endpoints.ts';
@@ -118,6 +123,28 @@ export class UnwrittenDeliveries {
 
   endpointOf(id: string): string | undefined {
     return this.byId.get(id)?.endpointId;
+  }
+
+  /**
+   * The endpoint whose unwritten delivery may have this id: one in a window, or one of an event
+   * not read yet (the id says when the event happened, and is made from the endpoint and event
+   * ids). Undefined when no enabled endpoint has such a delivery unwritten: a lookup of an
+   * unknown id then writes nothing out.
+   */
+  endpointOfUnwritten(id: string): string | undefined {
+    const inWindow = this.byId.get(id)?.endpointId;
+    if (inWindow !== undefined) return inWindow;
+    const at = outboxDeliveryTime(id);
+    if (at === null) return undefined;
+    for (const event of this.st.selectEventsAt.all({ at })) {
+      for (const endpointId of this.enabled.ids()) {
+        if (outboxDeliveryId(event.occurred_at, endpointId, event.id) !== id) continue;
+        // Read into the window already and not there: written, or not selected.
+        const window = this.windowOf(endpointId);
+        return window !== undefined && event.position > window.readEnd ? endpointId : undefined;
+      }
+    }
+    return undefined;
   }
 
   /**
