@@ -8,7 +8,8 @@ import { tempDir } from './fixtures/temp-store.ts';
 // excluded endpoints), outcomes, clock moves, crashes and endpoint toggles, checked against
 // the contract (§4): per (endpoint, call), deliveries are claimed in seq order, a lane moves
 // on only after its head was delivered or given up, nothing is claimed twice while leased, and
-// in the end everything is delivered.
+// in the end everything is delivered. A listing along the way writes nothing, and lists what
+// the rows list once written out.
 
 const result = fc.constantFrom<Result>('delivered', 'failed', 'retry');
 // Weighted towards claims and outcomes: the interesting cases are lanes with work in flight.
@@ -42,6 +43,14 @@ const baseSteps = [
   // Mostly shorter than a lease, so that claims meet deliveries still in flight.
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.nat(1_500) }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'crash' as const }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('list' as const),
+      endpoint: fc.nat(2),
+      limit: fc.integer({ min: 1, max: 4 }),
+    }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({ kind: fc.constant('toggle' as const), endpoint: fc.nat(2) }),

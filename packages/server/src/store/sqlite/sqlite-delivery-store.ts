@@ -55,6 +55,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     ) => DueDelivery[];
     updateEndpoint: (endpoint: EndpointRecord) => void;
     enableEndpoint: (endpoint: EndpointRecord, replayMissed: boolean) => MissedEvents;
+    readUnwritten: (endpointId: string) => DeliveryRow[] | null;
     flush: (endpointIds: readonly string[] | null) => void;
     retryDelivery: (id: string, now: number) => DeliveryRecord | undefined;
     replay: (endpointId: string, since: number, until: number, now: number) => number;
@@ -125,6 +126,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
         if (at === null) return { ...NOTHING_MISSED };
         return takeMissedEvents(st, endpoint, at, replayMissed, endpoint.updatedAt);
       }),
+      readUnwritten: immediate((endpointId: string) => this.unwritten.readAll(endpointId)),
       flush: immediate((endpointIds: readonly string[] | null) => {
         for (const id of endpointIds ?? this.enabled.ids()) this.unwritten.flush(id);
       }),
@@ -214,8 +216,12 @@ export class SqliteDeliveryStore implements DeliveryStore {
   ): Promise<Page<WithAttempts>> {
     checkPageLimit(query.limit, MAX_DELIVERY_PAGE);
     const before = decodePageCursor(query.cursor);
-    // The list is of rows: what is not written yet is written first.
-    if (this.unwritten.hasUnwritten(endpointId)) this.writeUnwritten([endpointId]);
+    // What is not written yet is listed as the rows it will be (pending), from the window;
+    // written out first only when more is unread than a window holds.
+    const unwritten =
+      query.status === undefined || query.status === 'pending'
+        ? this.unwrittenRows(endpointId).filter((row) => isBefore(row, before))
+        : [];
     const params = {
       endpointId,
       status: query.status,
@@ -227,7 +233,11 @@ export class SqliteDeliveryStore implements DeliveryStore {
       query.status === undefined
         ? this.st.selectDeliveryPage.all(params)
         : this.st.selectDeliveryPageByStatus.all(params);
-    const page = pageOf(rows, query.limit, (row) => row);
+    const merged =
+      unwritten.length === 0
+        ? rows
+        : [...rows, ...unwritten].sort(newestFirst).slice(0, params.limit);
+    const page = pageOf(merged, query.limit, (row) => row);
     return { items: this.withAttempts(page.items), nextCursor: page.nextCursor };
   }
 
@@ -235,15 +245,35 @@ export class SqliteDeliveryStore implements DeliveryStore {
     let row = this.st.selectDelivery.get({ id });
     if (!row) {
       // Maybe a delivery not written yet (in a window, or of an event not read yet: its id is
-      // made from the endpoint and the event, the same after a restart): its endpoint's are
-      // written out, and it is found. An unknown id writes nothing.
+      // made from the endpoint and the event, the same after a restart): read into its
+      // endpoint's window (or written out, past a window's capacity), it is found. An unknown
+      // id writes nothing.
       const endpointId = this.unwritten.endpointOfUnwritten(id);
       if (endpointId !== undefined) {
-        this.writeUnwritten([endpointId]);
-        row = this.st.selectDelivery.get({ id });
+        this.unwrittenRows(endpointId);
+        row = this.unwritten.rowOf(id) ?? this.st.selectDelivery.get({ id });
       }
     }
     return row ? this.withAttempts([row])[0] : undefined;
+  }
+
+  /**
+   * The endpoint's deliveries not written yet, as rows, read into its window (a transaction:
+   * reading may write an event behind a lane's pending rows as a row); when more are unread
+   * than a window holds, they are written out instead and none is left.
+   */
+  private unwrittenRows(endpointId: string): DeliveryRow[] {
+    if (!this.unwritten.hasUnwritten(endpointId)) return [];
+    let rows: DeliveryRow[] | null;
+    try {
+      rows = this.tx.readUnwritten(endpointId);
+    } catch (error) {
+      this.unwritten.reset();
+      throw error;
+    }
+    if (rows !== null) return rows;
+    this.writeUnwritten([endpointId]);
+    return [];
   }
 
   /** A claim alone: recordAndClaim with no outcomes. */
@@ -360,6 +390,16 @@ export class SqliteDeliveryStore implements DeliveryStore {
     }
     return rows.map((row) => ({ ...deliveryOf(row), attempts: attempts.get(row.id) ?? [] }));
   }
+}
+
+/** Before the page key in the listing's order (created_at, then id, newest first). */
+function isBefore(row: DeliveryRow, key: { createdAt: number; id: string }): boolean {
+  return row.created_at < key.createdAt || (row.created_at === key.createdAt && row.id < key.id);
+}
+
+function newestFirst(a: DeliveryRow, b: DeliveryRow): number {
+  if (a.created_at !== b.created_at) return b.created_at - a.created_at;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
 const NOTHING_MISSED: MissedEvents = { events: 0, replayed: 0, firstAt: null, lastAt: null };

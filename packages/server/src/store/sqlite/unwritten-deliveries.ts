@@ -1,7 +1,8 @@
 import type { CallEventType } from '@callhook/sdk';
-import { selects } from '../../delivery/subscription.ts';
+import { type EndpointSelector, selects } from '../../delivery/subscription.ts';
 import type { DueDelivery } from '../delivery-port.ts';
 import {
+  type DeliveryRow,
   liveSecrets,
   outboxDeliveryId,
   outboxDeliveryTime,
@@ -23,10 +24,11 @@ import type { EnabledEndpoints } from './enabled-endpoints.ts';
 //
 // What a crash loses is the window: rebuilt from the log after the outbox position, skipping
 // the positions above it that were written, it sends again what was in flight (same delivery
-// id, same webhook-id). Everything that reads or changes deliveries any other way (listing,
-// endpoint writes, retry, replay, resend, the backlog) first writes the window out (`flush`),
-// so that the rows are the whole truth there, and a subscription change applies only to events
-// after it, as when the outbox was written at commit.
+// id, same webhook-id). Everything that changes deliveries any other way (endpoint writes,
+// retry, replay, resend) first writes the window out (`flush`), so that the row rules apply
+// there, and a subscription change applies only to events after it, as when the outbox was
+// written at commit. What only reads them (a listing, a lookup, the backlog) reads the window
+// as the rows it would write (`readAll`, `rowOf`, `backlog`) and writes nothing.
 //
 // One process holds the file (store/data-dir-lock.ts), so a window's leases live in memory.
 
@@ -428,6 +430,11 @@ export class UnwrittenDeliveries {
       }
       window.lanes.clear();
     }
+    this.read(window, endpointId, selector);
+    return window;
+  }
+
+  private read(window: EndpointWindow, endpointId: string, selector: EndpointSelector): void {
     while (window.entries.size < WINDOW_CAPACITY) {
       const rows = this.st.selectWindowEvents.all({ after: window.readEnd, limit: READ_PAGE });
       for (const event of rows) {
@@ -438,7 +445,28 @@ export class UnwrittenDeliveries {
       }
       if (rows.length < READ_PAGE) break;
     }
-    return window;
+  }
+
+  /**
+   * The endpoint's unwritten deliveries as the rows `flush` would write, read into its window
+   * first (in the caller's transaction, as a claim reads: an event behind a lane's pending rows
+   * is written as a row there): what a listing shows without writing them. Null when more are
+   * unread than a window holds (the caller writes them out instead); none for a disabled one.
+   */
+  readAll(endpointId: string): DeliveryRow[] | null {
+    const window = this.windowOf(endpointId);
+    if (!window) return [];
+    const selector = this.enabled.selectorOf(endpointId);
+    if (!selector) return null;
+    this.read(window, endpointId, selector);
+    if (window.readEnd < (this.st.selectLogEnd.get()?.position ?? 0)) return null;
+    return [...window.entries.values()].map(asRow);
+  }
+
+  /** The unwritten delivery with this id as the row `flush` would write, if a window holds it. */
+  rowOf(id: string): DeliveryRow | undefined {
+    const entry = this.byId.get(id);
+    return entry ? asRow(entry) : undefined;
   }
 
   private anyClaimable(window: EndpointWindow, now: number): boolean {
@@ -494,7 +522,7 @@ export class UnwrittenDeliveries {
       nextAttemptAt: entry.dueAt,
       leasedBy: entry.leasedBy,
       leasedUntil: entry.leasedUntil,
-      updatedAt: Math.max(entry.createdAt, entry.dueAt ?? entry.createdAt),
+      updatedAt: writtenUpdatedAt(entry),
     });
     this.remove(window, entry);
   }
@@ -527,6 +555,30 @@ function lapse(window: EndpointWindow, now: number): void {
 
 function factsOf(event: ReplayEventRow) {
   return { type: event.type, streamId: event.stream_id, threadId: event.thread_id };
+}
+
+/** An unwritten delivery as `writeRow` writes it: pending, a head maybe leased, or waiting. */
+function asRow(entry: Unwritten): DeliveryRow {
+  return {
+    id: entry.id,
+    endpoint_id: entry.endpointId,
+    event_id: entry.eventId,
+    event_position: entry.position,
+    call_id: entry.callId,
+    seq: entry.seq,
+    previous_seq: entry.previousSeq,
+    event_type: entry.eventType,
+    status: 'pending',
+    attempt_count: entry.attemptCount,
+    next_attempt_at: entry.dueAt,
+    leased_until: entry.leasedUntil,
+    created_at: entry.createdAt,
+    updated_at: writtenUpdatedAt(entry),
+  };
+}
+
+function writtenUpdatedAt(entry: Unwritten): number {
+  return Math.max(entry.createdAt, entry.dueAt ?? entry.createdAt);
 }
 
 /** The delivery's fields as its record and its row name them. */
