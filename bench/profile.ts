@@ -5,10 +5,12 @@
 //
 //   npm run bench:profile -- [--seconds 10] [--no-endpoint] [--top 40] [--keep DIR]
 //                            [--serve-args="--endpoint-concurrency 64"] [--no-cpu-prof]
-//                            [--rate 1000] [--node-args="--trace-gc"]
+//                            [--rate 1000] [--node-args="--trace-gc"] [--poll-deliveries 1000]
 //
 // --rate paces the load at that many events/s (scenario 3's fixed window) instead of
-// saturating; --node-args go to the server's node (its output is printed after the run).
+// saturating; --node-args go to the server's node (its output is printed after the run);
+// --poll-deliveries reads the endpoint's newest 50 deliveries every that many ms during the
+// load, as the console's endpoint page does while it is open.
 //
 // Worker threads write their own .cpuprofile; each is summarised on its own.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -20,7 +22,7 @@ import { assertClean, driveLoad } from './lib/load.ts';
 import { processCpuMs } from './lib/process-memory.ts';
 import { addVerifyingEndpoint } from './lib/verifying-endpoint.ts';
 import { spawnReceiver } from './processes/receiver.ts';
-import { startServerProcess } from './processes/server-process.ts';
+import { BENCH_API_KEY, startServerProcess } from './processes/server-process.ts';
 
 interface ProfileNode {
   id: number;
@@ -46,6 +48,7 @@ const { values } = parseArgs({
     'no-cpu-prof': { type: 'boolean', default: false },
     rate: { type: 'string' },
     'node-args': { type: 'string', default: '' },
+    'poll-deliveries': { type: 'string' },
   },
 });
 const seconds = Number(values.seconds);
@@ -65,9 +68,23 @@ const server = await startServerProcess('dist', ['--allow-private-targets', ...s
 });
 const receiver = spawnReceiver();
 try {
+  let endpointId: string | undefined;
   if (!values['no-endpoint']) {
-    await addVerifyingEndpoint(server.url, receiver);
+    ({ endpointId } = await addVerifyingEndpoint(server.url, receiver));
   }
+  const pollMs = values['poll-deliveries'] === undefined ? null : Number(values['poll-deliveries']);
+  let polls = 0;
+  const poller =
+    pollMs !== null && endpointId !== undefined
+      ? setInterval(() => {
+          void fetch(`${server.url}/v1/endpoints/${endpointId}/deliveries?limit=50`, {
+            headers: { authorization: `Bearer ${BENCH_API_KEY}` },
+          }).then(async (res) => {
+            await res.arrayBuffer();
+            if (res.ok) polls += 1;
+          });
+        }, pollMs)
+      : undefined;
   const started = performance.now();
   const cpuBefore = processCpuMs(server.pid) ?? 0;
   const acks = new AckBook();
@@ -79,6 +96,8 @@ try {
     onAck: acks.record,
     ...(values.rate !== undefined && { eventsPerSecond: Number(values.rate) }),
   });
+  clearInterval(poller);
+  if (poller !== undefined) console.log(`deliveries listed ${polls} times during the load`);
   assertClean(load, 'profile load');
   const loadMs = performance.now() - started;
   console.log(
