@@ -6,11 +6,15 @@
 //   npm run bench:profile -- [--seconds 10] [--no-endpoint] [--top 40] [--keep DIR]
 //                            [--serve-args="--endpoint-concurrency 64"] [--no-cpu-prof]
 //                            [--rate 1000] [--node-args="--trace-gc"] [--poll-deliveries 1000]
+//                            [--warmup 2]
 //
 // --rate paces the load at that many events/s (scenario 3's fixed window) instead of
 // saturating; --node-args go to the server's node (its output is printed after the run);
 // --poll-deliveries reads the endpoint's newest 50 deliveries every that many ms during the
-// load, as the console's endpoint page does while it is open.
+// load, as the console's endpoint page does while it is open; --warmup first drives that many
+// seconds of saturating load, delivered and forgotten, as scenario 3 does (a cold server
+// queues for its first seconds), and the CPU per event and latency figures leave it out (the
+// .cpuprofile does not).
 //
 // Worker threads write their own .cpuprofile; each is summarised on its own.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -49,6 +53,7 @@ const { values } = parseArgs({
     rate: { type: 'string' },
     'node-args': { type: 'string', default: '' },
     'poll-deliveries': { type: 'string' },
+    warmup: { type: 'string', default: '0' },
   },
 });
 const seconds = Number(values.seconds);
@@ -71,6 +76,21 @@ try {
   let endpointId: string | undefined;
   if (!values['no-endpoint']) {
     ({ endpointId } = await addVerifyingEndpoint(server.url, receiver));
+  }
+  const warmupSeconds = Number(values.warmup);
+  if (warmupSeconds > 0) {
+    const warm = await driveLoad({
+      url: server.url,
+      seconds: warmupSeconds,
+      concurrency: Number(values.concurrency),
+      seed: 4242 + 7777,
+    });
+    assertClean(warm, 'profile warm-up');
+    if (!values['no-endpoint']) {
+      await receiver.call('waitFor', { count: warm.events, timeoutMs: 120_000 });
+      await receiver.call('reset', undefined);
+    }
+    console.log(`warm-up: ${warm.events} events in ${warmupSeconds} s, delivered`);
   }
   const pollMs = values['poll-deliveries'] === undefined ? null : Number(values['poll-deliveries']);
   let polls = 0;
