@@ -1,3 +1,4 @@
+import { LIMIT } from './sql-limit.ts';
 // The statements of the api_keys table (migration 7).
 
 export const INSERT_API_KEY = `
@@ -15,6 +16,6 @@ export const SELECT_API_KEY_PAGE = `
   SELECT ${COLUMNS} FROM api_keys
   WHERE (created_at, id) < (@beforeCreatedAt, @beforeId)
   ORDER BY created_at DESC, id DESC
-  LIMIT @limit`;
+  ${LIMIT}`;
 
 export const DELETE_API_KEY = 'DELETE FROM api_keys WHERE id = @id';

@@ -1,3 +1,5 @@
+import { LIMIT } from './sql-limit.ts';
+
 // Every SQL statement of the delivery half of the SQLite adapter: endpoints, the outbox of
 // deliveries, their lanes, attempts. The schema is migrations 2 and 3 (migrations.ts); statements
 // are prepared once at open (delivery-statements.ts); named parameters (@name) only.
@@ -33,7 +35,7 @@ export const SELECT_ENDPOINT_PAGE = `
   SELECT ${ENDPOINT_COLUMNS} FROM endpoints
   WHERE (created_at, id) < (@beforeCreatedAt, @beforeId)
   ORDER BY created_at DESC, id DESC
-  LIMIT @limit`;
+  ${LIMIT}`;
 
 /**
  * The whole record but its id and creation time. disabled_after_position is the store's: set
@@ -130,7 +132,7 @@ export const SELECT_EVENTS_TO_REPLAY = `
   WHERE occurred_at >= @afterAt AND occurred_at <= @until
     AND (occurred_at > @afterAt OR position > @afterPosition)
   ORDER BY occurred_at, position
-  LIMIT @limit`;
+  ${LIMIT}`;
 
 /** One event by its id (resend), with the subscription's facts. */
 export const SELECT_EVENT_FACTS_BY_ID = `SELECT ${EVENT_FACT_COLUMNS} FROM events WHERE id = @id`;
@@ -141,7 +143,7 @@ export const SELECT_EVENTS_AFTER = `
   FROM events
   WHERE position > @afterPosition
   ORDER BY position
-  LIMIT @limit`;
+  ${LIMIT}`;
 
 /**
  * The events of call @callId before seq @beforeSeq, newest first (the UNIQUE (call_id, seq)
@@ -176,7 +178,7 @@ export const SELECT_WINDOW_EVENTS = `
   FROM events
   WHERE position > @after
   ORDER BY position
-  LIMIT @limit`;
+  ${LIMIT}`;
 
 /** The events that happened at @at (ms): where a lookup by outbox delivery id looks. */
 export const SELECT_EVENTS_AT =
@@ -185,7 +187,7 @@ export const SELECT_EVENTS_AT =
 /** When the earliest of the @limit events after @after happened. */
 export const SELECT_FIRST_EVENT_AFTER = `
   SELECT MIN(occurred_at) AS at FROM (
-    SELECT occurred_at FROM events WHERE position > @after ORDER BY position LIMIT @limit)`;
+    SELECT occurred_at FROM events WHERE position > @after ORDER BY position ${LIMIT})`;
 
 /** Rows of the endpoint above its outbox position: written out of order, skipped on reading. */
 export const SELECT_WRITTEN_ABOVE = `
@@ -290,7 +292,7 @@ export const SELECT_DUE_OF_ENDPOINT = `
     AND (d.leased_until IS NULL OR d.leased_until <= @now)
     AND e.enabled = 1
   ORDER BY d.next_attempt_at
-  LIMIT @limit`;
+  ${LIMIT}`;
 
 /**
  * The claim's lease: held by @owner until @leaseUntil. A lease still naming another owner ran
@@ -395,7 +397,7 @@ export const SELECT_DELIVERY_PAGE = `
   UNION ALL SELECT * FROM (${deliveryPageOf("'delivered'")})
   UNION ALL SELECT * FROM (${deliveryPageOf("'failed'")})
   ORDER BY created_at DESC, id DESC
-  LIMIT @limit`;
+  ${LIMIT}`;
 
 function deliveryPageOf(status: string): string {
   return `
@@ -403,7 +405,7 @@ function deliveryPageOf(status: string): string {
     WHERE endpoint_id = @endpointId AND status = ${status}
       AND (created_at, id) < (@beforeCreatedAt, @beforeId)
     ORDER BY created_at DESC, id DESC
-    LIMIT @limit`;
+    ${LIMIT}`;
 }
 
 const ATTEMPT_COLUMNS =

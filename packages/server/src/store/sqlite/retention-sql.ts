@@ -1,3 +1,4 @@
+import { LIMIT } from './sql-limit.ts';
 // The statements of retention (sqlite-retention.ts; the rules are in ../retention-port.ts).
 
 export const SELECT_HORIZON = `
@@ -25,7 +26,7 @@ export const SELECT_OLDEST_PENDING_POSITION = `
 
 /** The start of the log, oldest first: the removal takes the prefix that is due. */
 export const SELECT_LOG_START = `
-  SELECT position, occurred_at AS occurredAt FROM events ORDER BY position LIMIT @limit`;
+  SELECT position, occurred_at AS occurredAt FROM events ORDER BY position ${LIMIT}`;
 
 /** Attempts go with their deliveries (ON DELETE CASCADE). */
 export const DELETE_DELIVERIES_THROUGH = `
@@ -37,7 +38,7 @@ export const DELETE_EVENTS_THROUGH = 'DELETE FROM events WHERE position <= @thro
 export const DELETE_IDEMPOTENCY_BATCH = `
   DELETE FROM idempotency_keys WHERE rowid IN (
     SELECT rowid FROM idempotency_keys INDEXED BY idempotency_keys_by_created
-    WHERE created_at < @before LIMIT @limit)`;
+    WHERE created_at < @before ${LIMIT})`;
 
 /**
  * Ended calls with nothing left in the log. A call that ended before @before was created
@@ -50,6 +51,6 @@ export const DELETE_ENDED_CALLS_BATCH = `
     WHERE c.status = 'ended' AND c.created_at < @before AND c.ended_at < @before
       AND NOT EXISTS (SELECT 1 FROM events AS e WHERE e.call_id = c.call_id)
     ORDER BY c.created_at
-    LIMIT @limit)`;
+    ${LIMIT})`;
 
 export const SELECT_FREELIST_COUNT = 'freelist_count';

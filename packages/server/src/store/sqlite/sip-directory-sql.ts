@@ -1,3 +1,4 @@
+import { LIMIT } from './sql-limit.ts';
 // The SIP directory's statements (migration 6, tables sip_rooms and sip_users).
 
 export const INSERT_ROOM = `
@@ -10,7 +11,7 @@ export const SELECT_ROOM = `
 
 export const SELECT_ROOMS_AFTER = `
   SELECT room, stream_id, thread_id, created_at FROM sip_rooms
-  WHERE room > @after ORDER BY room LIMIT @limit`;
+  WHERE room > @after ORDER BY room ${LIMIT}`;
 
 export const DELETE_ROOM = 'DELETE FROM sip_rooms WHERE room = @room';
 

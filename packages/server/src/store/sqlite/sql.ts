@@ -1,3 +1,4 @@
+import { LIMIT } from './sql-limit.ts';
 // Every SQL statement of the SQLite adapter (the schema itself is in migrations.ts).
 // Statements are prepared once at open (statements.ts); named parameters (@name) only.
 
@@ -103,7 +104,7 @@ export const CLAIM_DEADLINES = `
       AND (deadline_leased_until IS NULL OR deadline_leased_until <= @now
         OR deadline_leased_by = @owner)
     ORDER BY deadline_at
-    LIMIT @limit)
+    ${LIMIT})
   RETURNING call_id, deadline_at`;
 
 /**
@@ -127,7 +128,7 @@ export const FILL_MISSING_DEADLINE = `
 /** Active calls from before deadlines were stored (migration 4), by calls_without_deadline. */
 export const SELECT_CALLS_WITHOUT_DEADLINE = `
   SELECT call_id, state_json FROM calls INDEXED BY calls_without_deadline
-  WHERE status = 'active' AND deadline_at IS NULL LIMIT @limit`;
+  WHERE status = 'active' AND deadline_at IS NULL ${LIMIT}`;
 
 /** Which optional filters a page of calls is selected by. */
 export interface CallPageFilters {
@@ -150,7 +151,7 @@ export function selectCallPage(filters: CallPageFilters): string {
     SELECT state_json, created_at, call_id FROM calls
     WHERE ${where.join(' AND ')}
     ORDER BY created_at DESC, call_id DESC
-    LIMIT @limit`;
+    ${LIMIT}`;
 }
 
 // ── events ───────────────────────────────────────────────────────────────────────────────
@@ -165,14 +166,14 @@ export const SELECT_EVENTS_AFTER = `
   WHERE position > @after
     AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
   ORDER BY position
-  LIMIT @limit`;
+  ${LIMIT}`;
 
 export const SELECT_CALL_EVENTS_AFTER = `
   SELECT position, id, call_id, seq, type, occurred_at, payload_json FROM events
   WHERE call_id = @callId AND position > @after
     AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
   ORDER BY position
-  LIMIT @limit`;
+  ${LIMIT}`;
 
 export const SELECT_LAST_EVENT_POSITION =
   'SELECT COALESCE(MAX(position), 0) AS position FROM events';
@@ -228,7 +229,7 @@ export const COUNT_QUARANTINED = 'SELECT COUNT(*) AS count FROM quarantined_rows
 
 export const SELECT_QUARANTINED = `
   SELECT table_name AS "table", row_key AS key, reason, quarantined_at AS quarantinedAt
-  FROM quarantined_rows ORDER BY quarantined_at DESC, row_key LIMIT @limit`;
+  FROM quarantined_rows ORDER BY quarantined_at DESC, row_key ${LIMIT}`;
 
 /** At most this many problems are reported by the check at open. */
 export const PRAGMA_INTEGRITY_CHECK = 'integrity_check(20)';
