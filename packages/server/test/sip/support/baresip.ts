@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -16,13 +19,52 @@ export interface Baresip {
   waitFor(pattern: RegExp, ms?: number): Promise<void>;
 }
 
+/**
+ * A port for baresip's `sip_listen`: baresip 1.0 listens there on UDP and TCP, and on the next
+ * port for TLS (it cannot be told not to), so all three must be free. A port the OS gave out
+ * for UDP alone was once busy for TCP one above it ("SIP/TLS transport failed").
+ */
+async function freeSipPort(): Promise<number> {
+  for (let tries = 0; tries < 20; tries++) {
+    const port = await freeUdpPort();
+    if (
+      (await bindable('tcp', port)) &&
+      (await bindable('tcp', port + 1)) &&
+      (await bindable('udp', port + 1))
+    ) {
+      return port;
+    }
+  }
+  throw new Error('no free port with a free next one for baresip after 20 tries');
+}
+
+async function bindable(kind: 'tcp' | 'udp', port: number): Promise<boolean> {
+  try {
+    if (kind === 'tcp') {
+      const server = createServer();
+      server.listen(port, '127.0.0.1');
+      await once(server, 'listening');
+      await new Promise((r) => server.close(r));
+    } else {
+      const socket = createSocket('udp4');
+      socket.bind(port, '127.0.0.1');
+      await once(socket, 'listening');
+      await new Promise((r) => socket.close(() => r(undefined)));
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export async function startBaresip(
   t: TestContext,
   account: { user: string; password: string; registrar: { address: string; port: number } },
 ): Promise<Baresip> {
   const dir = mkdtempSync(join(tmpdir(), 'callhook-baresip-'));
-  const sipPort = await freeUdpPort();
-  const rtpPort = await freeUdpPort();
+  const sipPort = await freeSipPort();
+  let rtpPort = await freeUdpPort();
+  while (rtpPort + 1 >= sipPort && rtpPort <= sipPort + 1) rtpPort = await freeUdpPort();
   writeFileSync(
     join(dir, 'config'),
     [
