@@ -52,7 +52,7 @@ test('a background checkpoint copies every committed frame into the database fil
   assert.equal(count.n, ids.length);
 });
 
-test('the main connection keeps only a safety net while the worker runs, and checkpoints inline again once it dies', async (t) => {
+test('the main connection keeps only the WAL bound while the worker runs, and checkpoints inline again once it dies', async (t) => {
   const errors: Error[] = [];
   const { store } = tempStore(t, { onCheckpointError: (error) => errors.push(error) });
   const checkpointer = store.checkpointer;

@@ -8,7 +8,7 @@ import type { CheckpointReply, CheckpointRequest } from './checkpoint-worker.ts'
 
 /** One `wal_checkpoint(PASSIVE)`: frames in the WAL, and how many of them are in the file. */
 export interface CheckpointResult {
-  /** Another checkpoint (the main connection's safety net) was running; nothing was done. */
+  /** Another checkpoint (the main connection's, past its bound) was running; nothing was done. */
   busy: boolean;
   log: number;
   checkpointed: number;

@@ -23,15 +23,16 @@ export const DEFAULT_CHECKPOINT_INTERVAL_MS = 200;
  * writes the thread's PASSIVE checkpoint never catches up with the last commit, and SQLite
  * starts the WAL over only when a write begins with every frame copied: without this the WAL
  * grows until a lull (or to the main connection's bound). With it, the next write starts the
- * WAL over, so the file stays near this size plus one interval of writes. The cost is copying what was written during the thread's last
- * checkpoint (~200 ms of commits) and one sync of the database file, every 16 MiB of WAL.
+ * WAL over, so the file stays near this size plus one interval of writes. The cost is copying
+ * what was written during the thread's last checkpoint (~200 ms of commits) and one sync of the
+ * database file, every 16 MiB of WAL.
  */
 export const WAL_RESTART_FRAMES = 4096;
 
 export interface CheckpointerOptions {
   /** The database file; the checkpoint thread opens its own connection to it. */
   path: string;
-  /** The main connection, whose automatic checkpoints become a safety net meanwhile. */
+  /** The main connection, whose automatic checkpoints become the WAL's bound meanwhile. */
   db: Database.Database;
   intervalMs?: number;
   /**
@@ -76,10 +77,10 @@ export class Checkpointer {
     this.thread
       .open(this.id, options.path, (error) => this.fail(error))
       .then(
-        // The thread can checkpoint from now on: leave only the safety net to the main connection.
+        // The thread can checkpoint from now on: leave only the bound to the main connection.
         () => {
           if (!this.stopped && !this.closing && this.db.open) {
-            this.db.pragma(sql.PRAGMA_WAL_AUTOCHECKPOINT_SAFETY_NET);
+            this.db.pragma(sql.PRAGMA_WAL_AUTOCHECKPOINT_BOUND);
           }
         },
         (error: Error) => this.fail(error),
@@ -94,7 +95,7 @@ export class Checkpointer {
   /**
    * Checkpoints now (a round trip to the thread), after any checkpoint already asked for.
    * Until the answer, it holds the process, as any awaited I/O would. The thread answers in
-   * order, so this comes after the opening of its connection, as the safety net does.
+   * order, so this comes after the opening of its connection, as the bound's pragma does.
    */
   checkpointNow(): Promise<CheckpointResult> {
     return this.checkpoint(true);

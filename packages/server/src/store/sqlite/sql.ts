@@ -42,7 +42,7 @@ export const PRAGMA_JOURNAL_SIZE_LIMIT = 'journal_size_limit = 67108864';
  * PASSIVE checkpoint of the frames the thread has not copied yet; while the thread is copying,
  * that try returns at once (busy) and the next commit tries again.
  */
-export const PRAGMA_WAL_AUTOCHECKPOINT_SAFETY_NET = 'wal_autocheckpoint = 6144';
+export const PRAGMA_WAL_AUTOCHECKPOINT_BOUND = 'wal_autocheckpoint = 6144';
 /** Copies what it can of the WAL into the file without waiting for, or blocking, the writer. */
 export const PRAGMA_WAL_CHECKPOINT_PASSIVE = 'wal_checkpoint(PASSIVE)';
 /**
