@@ -199,11 +199,15 @@ export const SELECT_LANE_STATE = `
   SELECT MAX(seq) AS last_seq, MAX(status = 'pending') AS pending FROM deliveries
   WHERE endpoint_id = @endpointId AND call_id = @callId`;
 
-/** A delivery of the window written as it stands (delivered, a head maybe leased, or waiting). */
+/**
+ * A delivery of the window written as it stands (delivered, a head maybe leased, or waiting):
+ * its parameters are the row's own columns (a `DeliveryRow` and `leased_by`).
+ */
 export const INSERT_DELIVERY_ROW = `
   INSERT INTO deliveries (${DELIVERY_COLUMNS}, leased_by)
-  VALUES (@id, @endpointId, @eventId, @eventPosition, @callId, @seq, @previousSeq, @eventType,
-    @status, @attemptCount, @nextAttemptAt, @leasedUntil, @createdAt, @updatedAt, @leasedBy)`;
+  VALUES (@id, @endpoint_id, @event_id, @event_position, @call_id, @seq, @previous_seq,
+    @event_type, @status, @attempt_count, @next_attempt_at, @leased_until, @created_at,
+    @updated_at, @leased_by)`;
 
 // ── lanes ────────────────────────────────────────────────────────────────────────────────
 

@@ -55,7 +55,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
     ) => DueDelivery[];
     updateEndpoint: (endpoint: EndpointRecord) => void;
     enableEndpoint: (endpoint: EndpointRecord, replayMissed: boolean) => MissedEvents;
-    readUnwritten: (endpointId: string) => DeliveryRow[] | null;
+    readToEnd: (endpointId: string) => boolean;
     flush: (endpointIds: readonly string[] | null) => void;
     retryDelivery: (id: string, now: number) => DeliveryRecord | undefined;
     replay: (endpointId: string, since: number, until: number, now: number) => number;
@@ -126,7 +126,7 @@ export class SqliteDeliveryStore implements DeliveryStore {
         if (at === null) return { ...NOTHING_MISSED };
         return takeMissedEvents(st, endpoint, at, replayMissed, endpoint.updatedAt);
       }),
-      readUnwritten: immediate((endpointId: string) => this.unwritten.readAll(endpointId)),
+      readToEnd: immediate((endpointId: string) => this.unwritten.readToEnd(endpointId)),
       flush: immediate((endpointIds: readonly string[] | null) => {
         for (const id of endpointIds ?? this.enabled.ids()) this.unwritten.flush(id);
       }),
@@ -218,10 +218,11 @@ export class SqliteDeliveryStore implements DeliveryStore {
     const before = decodePageCursor(query.cursor);
     // What is not written yet is listed as the rows it will be (pending), from the window;
     // written out first only when more is unread than a window holds.
-    const unwritten =
-      query.status === undefined || query.status === 'pending'
-        ? this.unwrittenRows(endpointId).filter((row) => isBefore(row, before))
-        : [];
+    let unwritten: DeliveryRow[] = [];
+    if (query.status === undefined || query.status === 'pending') {
+      this.readUnwritten(endpointId);
+      unwritten = this.unwritten.rows(endpointId).filter((row) => isBefore(row, before));
+    }
     const params = {
       endpointId,
       status: query.status,
@@ -242,15 +243,14 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   async getDelivery(id: string): Promise<WithAttempts | undefined> {
-    let row = this.st.selectDelivery.get({ id });
+    let row = this.st.selectDelivery.get({ id }) ?? this.unwritten.rowOf(id);
     if (!row) {
-      // Maybe a delivery not written yet (in a window, or of an event not read yet: its id is
-      // made from the endpoint and the event, the same after a restart): read into its
-      // endpoint's window (or written out, past a window's capacity), it is found. An unknown
-      // id writes nothing.
+      // Maybe a delivery of an event not read yet (its id is made from the endpoint and the
+      // event, the same after a restart): read into its endpoint's window (or written out,
+      // past a window's capacity), it is found. An unknown id reads and writes nothing.
       const endpointId = this.unwritten.endpointOfUnwritten(id);
       if (endpointId !== undefined) {
-        this.unwrittenRows(endpointId);
+        this.readUnwritten(endpointId);
         row = this.unwritten.rowOf(id) ?? this.st.selectDelivery.get({ id });
       }
     }
@@ -258,22 +258,20 @@ export class SqliteDeliveryStore implements DeliveryStore {
   }
 
   /**
-   * The endpoint's deliveries not written yet, as rows, read into its window (a transaction:
-   * reading may write an event behind a lane's pending rows as a row); when more are unread
-   * than a window holds, they are written out instead and none is left.
+   * Reads the log after the endpoint's window into it (a transaction: reading may write an
+   * event behind a lane's pending rows as a row); when more is unread than a window holds,
+   * writes the endpoint out instead.
    */
-  private unwrittenRows(endpointId: string): DeliveryRow[] {
-    if (!this.unwritten.hasUnwritten(endpointId)) return [];
-    let rows: DeliveryRow[] | null;
+  private readUnwritten(endpointId: string): void {
+    if (!this.unwritten.hasUnwritten(endpointId)) return;
+    let readToEnd: boolean;
     try {
-      rows = this.tx.readUnwritten(endpointId);
+      readToEnd = this.tx.readToEnd(endpointId);
     } catch (error) {
       this.unwritten.reset();
       throw error;
     }
-    if (rows !== null) return rows;
-    this.writeUnwritten([endpointId]);
-    return [];
+    if (!readToEnd) this.writeUnwritten([endpointId]);
   }
 
   /** A claim alone: recordAndClaim with no outcomes. */

@@ -3,6 +3,7 @@ import { type EndpointSelector, selects } from '../../delivery/subscription.ts';
 import type { DueDelivery } from '../delivery-port.ts';
 import {
   type DeliveryRow,
+  deliveryOf,
   liveSecrets,
   outboxDeliveryId,
   outboxDeliveryTime,
@@ -28,7 +29,7 @@ import type { EnabledEndpoints } from './enabled-endpoints.ts';
 // retry, replay, resend) first writes the window out (`flush`), so that the row rules apply
 // there, and a subscription change applies only to events after it, as when the outbox was
 // written at commit. What only reads them (a listing, a lookup, the backlog) reads the window
-// as the rows it would write (`readAll`, `rowOf`, `backlog`) and writes nothing.
+// as the rows it would write (`readToEnd`, `rows`, `rowOf`, `backlog`) and writes nothing.
 //
 // One process holds the file (store/data-dir-lock.ts), so a window's leases live in memory.
 
@@ -187,11 +188,7 @@ export class UnwrittenDeliveries {
       entry.leasedBy = owner;
       entry.leasedUntil = leaseUntil;
       return {
-        ...rowParams(entry),
-        status: 'pending',
-        attemptCount: entry.attemptCount,
-        nextAttemptAt: entry.dueAt,
-        updatedAt: entry.createdAt,
+        ...deliveryOf(asRow(entry)),
         url: endpoint.url,
         secrets: [...secrets],
         body: entry.body,
@@ -211,13 +208,13 @@ export class UnwrittenDeliveries {
     const lane = window?.lanes.get(entry.callId);
     if (!window || !lane || lane.entries[0] !== entry) return false;
     this.st.insertDeliveryRow.run({
-      ...rowParams(entry),
+      ...asRow(entry),
       status: 'delivered',
-      attemptCount: Math.max(entry.attemptCount, attempt),
-      nextAttemptAt: null,
-      leasedBy: null,
-      leasedUntil: null,
-      updatedAt: now,
+      attempt_count: Math.max(entry.attemptCount, attempt),
+      next_attempt_at: null,
+      leased_until: null,
+      leased_by: null,
+      updated_at: now,
     });
     this.remove(window, entry);
     lane.entries.shift();
@@ -448,22 +445,26 @@ export class UnwrittenDeliveries {
   }
 
   /**
-   * The endpoint's unwritten deliveries as the rows `flush` would write, read into its window
-   * first (in the caller's transaction, as a claim reads: an event behind a lane's pending rows
-   * is written as a row there): what a listing shows without writing them. Null when more are
-   * unread than a window holds (the caller writes them out instead); none for a disabled one.
+   * Reads the rest of the log into the endpoint's window, in the caller's transaction, as a
+   * claim reads it (an event behind a lane's pending rows is written as a row there). False
+   * when more is unread than a window holds (the caller writes the endpoint out instead).
    */
-  readAll(endpointId: string): DeliveryRow[] | null {
+  readToEnd(endpointId: string): boolean {
     const window = this.windowOf(endpointId);
-    if (!window) return [];
+    if (!window) return true; // disabled: written out when it was
     const selector = this.enabled.selectorOf(endpointId);
-    if (!selector) return null;
+    if (!selector) return false;
     this.read(window, endpointId, selector);
-    if (window.readEnd < (this.st.selectLogEnd.get()?.position ?? 0)) return null;
-    return [...window.entries.values()].map(asRow);
+    return window.readEnd >= (this.st.selectLogEnd.get()?.position ?? 0);
   }
 
-  /** The unwritten delivery with this id as the row `flush` would write, if a window holds it. */
+  /** The deliveries the endpoint's window holds, as their rows (what a listing shows). */
+  rows(endpointId: string): DeliveryRow[] {
+    const window = this.windows.get(endpointId);
+    return window ? [...window.entries.values()].map(asRow) : [];
+  }
+
+  /** The unwritten delivery with this id as its row, if a window holds it. */
   rowOf(id: string): DeliveryRow | undefined {
     const entry = this.byId.get(id);
     return entry ? asRow(entry) : undefined;
@@ -515,15 +516,7 @@ export class UnwrittenDeliveries {
 
   /** Writes one unwritten delivery as its row, in its state: a head (maybe leased) or waiting. */
   private writeRow(window: EndpointWindow, entry: Unwritten): void {
-    this.st.insertDeliveryRow.run({
-      ...rowParams(entry),
-      status: 'pending',
-      attemptCount: entry.attemptCount,
-      nextAttemptAt: entry.dueAt,
-      leasedBy: entry.leasedBy,
-      leasedUntil: entry.leasedUntil,
-      updatedAt: writtenUpdatedAt(entry),
-    });
+    this.st.insertDeliveryRow.run({ ...asRow(entry), leased_by: entry.leasedBy });
     this.remove(window, entry);
   }
 
@@ -557,7 +550,10 @@ function factsOf(event: ReplayEventRow) {
   return { type: event.type, streamId: event.stream_id, threadId: event.thread_id };
 }
 
-/** An unwritten delivery as `writeRow` writes it: pending, a head maybe leased, or waiting. */
+/**
+ * An unwritten delivery as its row: pending, a head (maybe leased) or waiting. What `writeRow`
+ * writes, what a listing or a lookup shows, and what a claim hands the dispatcher.
+ */
 function asRow(entry: Unwritten): DeliveryRow {
   return {
     id: entry.id,
@@ -573,26 +569,7 @@ function asRow(entry: Unwritten): DeliveryRow {
     next_attempt_at: entry.dueAt,
     leased_until: entry.leasedUntil,
     created_at: entry.createdAt,
-    updated_at: writtenUpdatedAt(entry),
-  };
-}
-
-function writtenUpdatedAt(entry: Unwritten): number {
-  return Math.max(entry.createdAt, entry.dueAt ?? entry.createdAt);
-}
-
-/** The delivery's fields as its record and its row name them. */
-function rowParams(entry: Unwritten) {
-  return {
-    id: entry.id,
-    endpointId: entry.endpointId,
-    eventId: entry.eventId,
-    eventPosition: entry.position,
-    callId: entry.callId,
-    seq: entry.seq,
-    previousSeq: entry.previousSeq,
-    eventType: entry.eventType,
-    createdAt: entry.createdAt,
+    updated_at: Math.max(entry.createdAt, entry.dueAt ?? entry.createdAt),
   };
 }
 
