@@ -98,6 +98,10 @@ async function window(
   const latency = endToEndLatency(acks, arrivals);
   const elapsed = ((stats.lastAtMs ?? start) - start) / 1000;
   const delivered = stats.received;
+  if (service.pids.length > 1) {
+    const each = service.pids.map((pid) => ((used([pid]) / delivered) * 1e6).toFixed(0));
+    log(`  service CPU per process, µs per delivered event: ${each.join(' · ')}`);
+  }
   return {
     delivered,
     emitted,

@@ -127,7 +127,7 @@ export async function startServer(
   try {
     store = await openStore(
       config.database
-        ? { kind: 'postgres', ...config.database }
+        ? { kind: 'postgres', nodeId, ...config.database }
         : {
             kind: 'sqlite',
             path: databasePath,

@@ -1,17 +1,21 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import pg from 'pg';
+import { NODE_ID_FILE } from '../../src/data-dir-files.ts';
 import { freshDatabase } from '../support/postgres.ts';
 import { RecordingReceiver } from '../support/recording-receiver.ts';
 import { apiClient, type SpawnedServer, spawnServer } from '../support/spawn-server.ts';
 
-// Three `callhook serve` processes on one PostgreSQL database, commands spread over them, one
-// SIGKILLed mid-load and restarted: every acknowledged event is delivered, each call's events
-// arrive in seq order (a repeat only of what was in flight, with its webhook-id), an idle call
-// whose node died still ends at its deadline, and SSE on one node carries events made on another.
+// Three `callhook serve` processes on one PostgreSQL database, commands spread over them, the
+// one that sends the endpoint's deliveries (its owner) SIGKILLed mid-load: another node takes
+// the endpoint over and every acknowledged event is delivered, each call's events in seq order
+// (a repeat only of what was in flight, with its webhook-id); the dead node restarted takes
+// part again. An idle call whose node died still ends at its deadline, and SSE on one node
+// carries events made on another.
 
 const KEY = 'three-nodes-key-0123456789';
 const dirs: string[] = [];
@@ -48,11 +52,11 @@ function dataDir(): string {
   return dir;
 }
 
-test('three nodes, one SIGKILLed mid-load: every acknowledged event delivered, in seq order per call', async (t) => {
+test("three nodes, the endpoint's owner SIGKILLed mid-load: another takes over, every acknowledged event delivered, in seq order per call", async (t) => {
   const db = await freshDatabase(t);
   const hookUrl = await receiver.listen();
-  const dirB = dataDir();
-  const nodes = [await node(db, dataDir()), await node(db, dirB), await node(db, dataDir())];
+  const dirs = [dataDir(), dataDir(), dataDir()];
+  const nodes = await Promise.all(dirs.map((dir) => node(db, dir)));
   t.after(() => {
     for (const n of nodes) n.child.kill('SIGKILL');
   });
@@ -60,6 +64,8 @@ test('three nodes, one SIGKILLed mid-load: every acknowledged event delivered, i
   const endpoint = await apiClient(nodes[0]!.url, KEY)('POST', '/v1/endpoints', { url: hookUrl });
   assert.equal(endpoint.status, 201, JSON.stringify(endpoint.body));
   receiver.setSecret(endpoint.body.secret as string);
+  // The node that owns the endpoint (pg-endpoint-owners.ts) is the one to kill.
+  const victim = await ownerOf(db, endpoint.body.id as string, dirs);
 
   const CALLS = 40;
   const acknowledged = new Map<string, number>(); // callId → last acknowledged seq
@@ -73,7 +79,7 @@ test('three nodes, one SIGKILLed mid-load: every acknowledged event delivered, i
     const key = randomUUID();
     for (let tries = 0; tries < 6; tries++) {
       const i = request++ % 3;
-      if (killed && i === 1) continue;
+      if (killed && i === victim) continue;
       try {
         const res = await fetch(`${nodes[i]!.url}${path}`, {
           method: 'POST',
@@ -99,7 +105,7 @@ test('three nodes, one SIGKILLed mid-load: every acknowledged event delivered, i
       for (let i = w; i < CALLS; i += 4) {
         if (i >= CALLS / 2 && !killed) {
           killed = true;
-          nodes[1]!.child.kill('SIGKILL');
+          nodes[victim]!.child.kill('SIGKILL');
         }
         const c = await send('/v1/calls', { threadId: `t${i}`, streamId: 's' });
         const callId = c.callId as string;
@@ -113,16 +119,26 @@ test('three nodes, one SIGKILLed mid-load: every acknowledged event delivered, i
       }
     }),
   );
-  await nodes[1]!.exited;
-  nodes[1] = await node(db, dirB); // the same node again: it frees its own leases at once
-
+  await nodes[victim]!.exited;
+  const delivered = (total: number, what: string) =>
+    receiver.until(
+      () => new Set(receiver.arrivals.map((a) => `${a.callId}:${a.seq}`)).size >= total,
+      60_000,
+      `all ${total} acknowledged events (${what})`,
+    );
   const total = [...acknowledged.values()].reduce((a, b) => a + b, 0);
   assert.equal(total, CALLS * 4);
-  await receiver.until(
-    () => new Set(receiver.arrivals.map((a) => `${a.callId}:${a.seq}`)).size >= total,
-    60_000,
-    `all ${total} acknowledged events`,
-  );
+  // With the owner dead: the others take the endpoint over once its ownership lease lapses.
+  await delivered(total, 'the owner dead');
+  assert.notEqual(await ownerOf(db, endpoint.body.id as string, dirs), victim);
+  // The same node again (it frees its own delivery leases at once) takes commands again.
+  nodes[victim] = await node(db, dirs[victim]!);
+  killed = false;
+  for (const callId of [...acknowledged.keys()].slice(0, 6)) {
+    const r = await send(`/v1/calls/${callId}/dtmf`, { digits: '2' });
+    acknowledged.set(callId, r.lastSeq as number);
+  }
+  await delivered(total + 6, 'after the restart');
   for (const [callId, last] of acknowledged) {
     const seqs = receiver.arrivals.filter((a) => a.callId === callId).map((a) => a.seq);
     assert.deepEqual(
@@ -143,6 +159,28 @@ test('three nodes, one SIGKILLed mid-load: every acknowledged event delivered, i
   }
   assert.equal(receiver.rejected.length, 0, receiver.rejected.join('\n'));
 });
+
+/** Which of the nodes (by data directory) owns the endpoint, once one does. */
+async function ownerOf(url: string, endpointId: string, dirs: readonly string[]): Promise<number> {
+  const ids = dirs.map((dir) => readFileSync(`${dir}/${NODE_ID_FILE}`, 'utf8').trim());
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const { rows } = await client.query<{ node_id: string }>(
+        'SELECT node_id FROM endpoint_owners WHERE endpoint_id = $1',
+        [endpointId],
+      );
+      const at = rows[0] ? ids.indexOf(rows[0].node_id) : -1;
+      if (at >= 0) return at;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`no node took endpoint ${endpointId} within 20 s`);
+  } finally {
+    await client.end();
+  }
+}
 
 test('an idle call whose node died ends at its deadline, through another node', async (t) => {
   const db = await freshDatabase(t);

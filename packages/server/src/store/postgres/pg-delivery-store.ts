@@ -30,6 +30,7 @@ import { retentionExpired } from '../retention-port.ts';
 import type { PgChangeFeed } from './pg-change-feed.ts';
 import { inTransaction, query } from './pg-connection.ts';
 import { bumpEndpointGeneration, type PgEndpointCache } from './pg-endpoint-cache.ts';
+import type { Ownership, PgEndpointOwners } from './pg-endpoint-owners.ts';
 import { setEndpointLanesEnabled, setNextAttempt, settleLane } from './pg-lanes.ts';
 import { APPEND_LOCK, endpointLock, lock } from './pg-locks.ts';
 import { recordOutcomesPg } from './pg-outcomes.ts';
@@ -39,6 +40,7 @@ import { horizonOf } from './pg-retention.ts';
 // The delivery half of the PostgreSQL adapter (delivery-port.ts). The rules are the SQLite
 // adapter's; what is new is who else may be writing: every write takes the locks pg-locks.ts
 // orders, claims skip rows another node has locked, and every change NOTIFYs the other nodes.
+// A node claims only the endpoints it owns (pg-endpoint-owners.ts).
 
 export const MAX_DELIVERY_PAGE = 500;
 
@@ -60,6 +62,7 @@ export class PgDeliveryStore implements DeliveryStore {
     private readonly pool: pg.Pool,
     private readonly cache: PgEndpointCache,
     private readonly changes: PgChangeFeed,
+    private readonly owners: PgEndpointOwners,
   ) {}
 
   /** An endpoint write: append and endpoint locks, the generation bumped, the nodes told. */
@@ -165,6 +168,11 @@ export class PgDeliveryStore implements DeliveryStore {
         values: [id],
       });
       if ((r.rowCount ?? 0) === 0) return false;
+      await c.query({
+        name: 'dlv-1c',
+        text: 'DELETE FROM endpoint_owners WHERE endpoint_id = $1',
+        values: [id],
+      });
       // What hangs below it (no foreign keys: pg-migrations.ts v5).
       await c.query({
         name: 'dlv-1a',
@@ -224,9 +232,13 @@ export class PgDeliveryStore implements DeliveryStore {
   ): Promise<DueDelivery[]> {
     if (claim !== null) checkClaim(now, claim);
     if (outcomes.length === 0 && claim === null) return [];
+    // A node that owns no endpoint, and need not look again yet, has nothing to ask for.
+    if (outcomes.length === 0 && this.owners.ownsNothing() && !this.ownershipDue(now)) return [];
     let disabled = false;
+    let ownership: Ownership | null = null;
     const claimed = await inTransaction(this.pool, async (c) => {
       disabled = false;
+      ownership = null;
       if (outcomes.length > 0) {
         disabled = (await recordOutcomesPg(c, outcomes, now)).disabledEndpoint;
         if (disabled) {
@@ -235,8 +247,17 @@ export class PgDeliveryStore implements DeliveryStore {
         }
       }
       if (claim === null) return [];
-      return this.claimIn(c, now, claim);
+      await this.cache.refreshIfInvalidated(c);
+      if (this.ownershipDue(now)) {
+        ownership = await this.owners.refresh(c, now, this.cache.ids(), this.cache.version);
+        // What this node let go, the others take at their next claim, not a refresh later.
+        if (ownership.released)
+          await this.changes.notifyIn(c, { endpoints: true, deliveries: true });
+      }
+      const owned = ownership?.owned ?? this.owners;
+      return this.claimIn(c, now, claim, (id) => owned.has(id));
     });
+    if (ownership !== null) this.owners.apply(ownership);
     if (disabled) {
       this.cache.invalidate();
       this.changes.publish({ endpoints: true });
@@ -244,15 +265,29 @@ export class PgDeliveryStore implements DeliveryStore {
     return claimed;
   }
 
-  /** The claim of recordAndClaim, in its transaction: endpoint by endpoint, even shares first. */
-  private async claimIn(c: pg.ClientBase, now: number, claim: DueClaim): Promise<DueDelivery[]> {
-    await this.cache.refreshIfInvalidated(c);
+  /** Whether a claim at `now` renews this node's endpoints and takes its share first. */
+  private ownershipDue(now: number): boolean {
+    return this.cache.invalidated || this.owners.refreshDue(now, this.cache.version);
+  }
+
+  /**
+   * The claim of recordAndClaim, in its transaction: endpoint by endpoint, even shares first,
+   * of the endpoints this node owns.
+   */
+  private async claimIn(
+    c: pg.ClientBase,
+    now: number,
+    claim: DueClaim,
+    owns: (endpointId: string) => boolean,
+  ): Promise<DueDelivery[]> {
     const exclude = new Set(claim.excludeEndpointIds ?? []);
     const cap = claim.perEndpoint;
     const held = cap?.inFlight ?? {};
     const open = this.cache
       .ids()
-      .filter((id) => !exclude.has(id) && (cap === undefined || (held[id] ?? 0) < cap.limit));
+      .filter(
+        (id) => owns(id) && !exclude.has(id) && (cap === undefined || (held[id] ?? 0) < cap.limit),
+      );
     if (open.length === 0) return [];
     this.claimTurn += 1;
     const n = open.length;
@@ -306,16 +341,44 @@ export class PgDeliveryStore implements DeliveryStore {
     return claimed;
   }
 
+  /**
+   * The earliest time this node may find something to claim: a due head of an endpoint it
+   * owns or nobody owns, or, for one another node owns, that node's lease end (when this node
+   * could take it over). A node that owns nothing looks again at its next refresh.
+   */
   async nextDueAt(): Promise<number | null> {
+    if (
+      this.owners.ownsNothing() &&
+      !this.cache.invalidated &&
+      this.owners.saw(this.cache.version)
+    ) {
+      const at = this.owners.nextLookAt();
+      if (at !== undefined) return at;
+    }
     const rows = await query<{ at: number | null }>(
       this.pool,
-      `SELECT MIN((
-         SELECT d.next_attempt_at FROM deliveries AS d
+      `SELECT MIN(CASE WHEN o.node_id <> $1 THEN GREATEST(due.at, o.lease_until) ELSE due.at END)
+         AS at
+       FROM endpoints AS e
+       CROSS JOIN LATERAL (
+         SELECT d.next_attempt_at AS at FROM deliveries AS d
          WHERE d.endpoint_id = e.id AND d.status = 'pending' AND d.next_attempt_at IS NOT NULL
-         ORDER BY d.next_attempt_at LIMIT 1)) AS at
-       FROM endpoints AS e WHERE e.enabled`,
+         ORDER BY d.next_attempt_at LIMIT 1) AS due
+       LEFT JOIN endpoint_owners AS o ON o.endpoint_id = e.id
+       WHERE e.enabled`,
+      [this.owners.nodeId],
     );
     return rows[0]?.at ?? null;
+  }
+
+  /** Lets this node's endpoints go (it is stopping): the other nodes claim them at once. */
+  async releaseOwnership(): Promise<void> {
+    const released = await inTransaction(this.pool, async (c) => {
+      const any = await this.owners.releaseAll(c);
+      if (any) await this.changes.notifyIn(c, { endpoints: true, deliveries: true });
+      return any;
+    });
+    if (released) this.cache.invalidate();
   }
 
   async releaseLeases(owner: string, now: number): Promise<number> {

@@ -24,6 +24,7 @@ interface Row {
 export class PgEndpointCache {
   private generation = -1;
   private selectors: { id: string; selector: EndpointSelector }[] = [];
+  private reads = 0;
 
   /** Brings the cache up to date inside the caller's transaction; returns the enabled ids. */
   async refresh(client: pg.ClientBase): Promise<void> {
@@ -47,6 +48,17 @@ export class PgEndpointCache {
       }),
     }));
     this.generation = generation;
+    this.reads += 1;
+  }
+
+  /** Changes each time the endpoints are read again: what was read may differ. */
+  get version(): number {
+    return this.reads;
+  }
+
+  /** Whether a notice said the endpoints changed since they were last read. */
+  get invalidated(): boolean {
+    return this.generation === -1;
   }
 
   /** Ids of the enabled endpoints the event goes to, in id order (as of the last refresh). */

@@ -199,6 +199,23 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE deliveries SET (fillfactor = 70);
     `,
   },
+  {
+    version: 6,
+    name: 'endpoint-owners',
+    sql: `
+      -- Which node claims each endpoint's deliveries, under a lease (pg-endpoint-owners.ts),
+      -- and the nodes that claim, so that each can take its share. Times are epoch ms.
+      CREATE TABLE nodes (
+        id         text   PRIMARY KEY,
+        seen_until bigint NOT NULL
+      );
+      CREATE TABLE endpoint_owners (
+        endpoint_id text   PRIMARY KEY,
+        node_id     text   NOT NULL,
+        lease_until bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 export const PG_LATEST_SCHEMA_VERSION = PG_MIGRATIONS.reduce(

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { PgApiKeyStore } from './pg-api-keys.ts';
 import { PgCallStore } from './pg-call-store.ts';
@@ -5,6 +6,7 @@ import { PgChangeFeed } from './pg-change-feed.ts';
 import { checkSchemaName, createPool, type PgPoolOptions, query } from './pg-connection.ts';
 import { PgDeliveryStore } from './pg-delivery-store.ts';
 import { PgEndpointCache } from './pg-endpoint-cache.ts';
+import { PgEndpointOwners } from './pg-endpoint-owners.ts';
 import { migratePg, type PgMigrationResult } from './pg-migrate.ts';
 import { PgRetention } from './pg-retention.ts';
 import { PgSipDirectory } from './pg-sip-directory.ts';
@@ -16,6 +18,12 @@ import { PgSipDirectory } from './pg-sip-directory.ts';
 export interface PgStoreOptions extends PgPoolOptions {
   /** Bound on how late another node's change is noticed when a NOTIFY is lost (default 1 s). */
   changePollMs?: number;
+  /**
+   * This node's name among the nodes sharing the database, under which it owns endpoints
+   * (pg-endpoint-owners.ts); the same across restarts lets a node take its own back at once.
+   * Default: a new random one.
+   */
+  nodeId?: string;
 }
 
 export interface PgStore {
@@ -59,7 +67,8 @@ export async function openPgStore(options: PgStoreOptions): Promise<PgStore> {
       if (notice.endpoints && notice.fromAnotherNode) cache.invalidate();
     });
     const calls = new PgCallStore(pool, cache, changes);
-    const deliveries = new PgDeliveryStore(pool, cache, changes);
+    const owners = new PgEndpointOwners(options.nodeId ?? randomUUID());
+    const deliveries = new PgDeliveryStore(pool, cache, changes, owners);
     const retention = new PgRetention(pool);
     let closing: Promise<void> | undefined;
     return {
@@ -75,6 +84,8 @@ export async function openPgStore(options: PgStoreOptions): Promise<PgStore> {
       close: () => {
         closing ??= (async () => {
           await calls.close();
+          // Best effort: if the database is gone, the leases lapse instead.
+          await deliveries.releaseOwnership().catch(() => {});
           await changes.close();
           await pool.end();
         })();
