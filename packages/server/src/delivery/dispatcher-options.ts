@@ -53,10 +53,13 @@ export interface DispatcherOptions {
   minTurnIntervalMs?: number;
   /**
    * How long, in real ms, a change another node made waits before it wakes this dispatcher
-   * (default 25; 0 wakes at once). That node claims its own new deliveries as it commits them,
-   * so waking at once on every one of its commits would mostly race it for rows it has already
-   * taken — a wasted transaction per commit per node. What it leaves (its endpoint slots full,
-   * or it died) is taken here this much later. A scheduling pause like `minTurnIntervalMs`.
+   * (default 0: at once), once for all such changes meanwhile. When every node claimed every
+   * endpoint, waking at once mostly raced the writing node for rows it had already taken, and
+   * this was 25. Now each endpoint has one owner (store/postgres/pg-endpoint-owners.ts): the
+   * owner must wake at once for the deliveries another node's commands wrote (at 25, p99 at
+   * 1,000 events/s over three nodes was 320-350 ms, at 0 200-280 ms, for no more CPU), and a
+   * node that owns nothing answers its wake from memory. A scheduling pause like
+   * `minTurnIntervalMs`.
    */
   remoteWakeDelayMs?: number;
   /** Store failures; the loop tries again after `retryAfterErrorMs` (default 1 s). */
@@ -99,7 +102,7 @@ export function dispatcherConfig(options: DispatcherOptions): DispatcherConfig {
     disableAfterMs: positive(options.disableAfterMs ?? DEFAULT_DISABLE_AFTER_MS, 'disableAfterMs'),
     stopTimeoutMs: nonNegative(options.stopTimeoutMs ?? attemptTimeoutMs + 1_000, 'stopTimeoutMs'),
     minTurnIntervalMs: nonNegative(options.minTurnIntervalMs ?? 2, 'minTurnIntervalMs'),
-    remoteWakeDelayMs: nonNegative(options.remoteWakeDelayMs ?? 25, 'remoteWakeDelayMs'),
+    remoteWakeDelayMs: nonNegative(options.remoteWakeDelayMs ?? 0, 'remoteWakeDelayMs'),
     onError: options.onError ?? (() => {}),
     retryAfterErrorMs: positive(options.retryAfterErrorMs ?? 1_000, 'retryAfterErrorMs'),
     observer: options.observer ?? NO_OBSERVER,

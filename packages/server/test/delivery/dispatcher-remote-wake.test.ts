@@ -5,10 +5,9 @@ import type { EngineEvent } from '../../src/engine/call-state.ts';
 import { InProcessChangeFeed } from '../../src/store/in-process-change-feed.ts';
 import { assertDeliveredInOrder, harnessPerTest } from './dispatcher-harness.ts';
 
-// Another node's commit (PostgreSQL NOTIFY, or the poll) wakes the dispatcher only after
-// remoteWakeDelayMs, once for all such notices meanwhile: that node claims what it wrote itself,
-// and waking here at once would race it with a transaction per commit. A change this node made
-// wakes it at once. The feed here stands in for the store's: only what the test publishes wakes
+// Another node's commit (PostgreSQL NOTIFY, or the poll) wakes the dispatcher after
+// remoteWakeDelayMs (default 0: at once), once for all such notices meanwhile. A change this
+// node made wakes it at once. The feed here stands in for the store's: only what the test publishes wakes
 // the dispatcher.
 
 describe('dispatcher: a change another node made wakes it later, once', { timeout: 30_000 }, () => {
