@@ -193,8 +193,8 @@ async function writeBatch(
   if (calls.size > 0) await upsertCalls(client, [...calls.values()]);
   if (events.length > 0) {
     await lock(client, [APPEND_LOCK]);
-    await batcher.cache.refresh(client);
-    const positions = await insertEvents(client, events);
+    const { positions, generation } = await insertEvents(client, events);
+    await batcher.cache.refreshTo(client, generation);
     await insertOutbox(client, events, positions, batcher.cache);
     written.types = events.map((e) => e.type);
     written.lastPosition = Math.max(...positions);
@@ -255,20 +255,29 @@ async function upsertCalls(client: pg.ClientBase, writes: readonly CallWrite[]):
   });
 }
 
-/** Appends in the given order (the sequence is read row by row); returns the positions. */
+/**
+ * Appends in the given order (the sequence is read row by row); returns the positions, and the
+ * endpoint generation as of this statement — which runs under the append lock that endpoint
+ * writes take, so it is the generation the events must be matched against (one round trip
+ * fewer than reading it on its own).
+ */
 async function insertEvents(
   client: pg.ClientBase,
   events: readonly EngineEvent[],
-): Promise<number[]> {
-  const { rows } = await client.query<{ id: string; position: number }>({
+): Promise<{ positions: number[]; generation: number }> {
+  const { rows } = await client.query<{ id: string; position: number; generation: number }>({
     name: 'cmd-4',
-    text: `INSERT INTO events (id, call_id, seq, type, occurred_at, stream_id, thread_id, payload_json)
-     SELECT id, call_id, seq, type, occurred_at, stream_id, thread_id, payload_json
-     FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::bigint[], $6::text[],
-       $7::text[], $8::text[]) WITH ORDINALITY
-       AS e(id, call_id, seq, type, occurred_at, stream_id, thread_id, payload_json, n)
-     ORDER BY n
-     RETURNING id, position`,
+    text: `WITH appended AS (
+       INSERT INTO events (id, call_id, seq, type, occurred_at, stream_id, thread_id, payload_json)
+       SELECT id, call_id, seq, type, occurred_at, stream_id, thread_id, payload_json
+       FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::bigint[], $6::text[],
+         $7::text[], $8::text[]) WITH ORDINALITY
+         AS e(id, call_id, seq, type, occurred_at, stream_id, thread_id, payload_json, n)
+       ORDER BY n
+       RETURNING id, position)
+     SELECT id, position,
+       COALESCE((SELECT generation FROM endpoint_generation), 0) AS generation
+     FROM appended`,
     values: [
       events.map((e) => e.id),
       events.map((e) => e.callId),
@@ -281,7 +290,7 @@ async function insertEvents(
     ],
   });
   const byId = new Map(rows.map((r) => [r.id, r.position]));
-  return events.map((e) => byId.get(e.id)!);
+  return { positions: events.map((e) => byId.get(e.id)!), generation: rows[0]!.generation };
 }
 
 /**

@@ -26,13 +26,21 @@ export class PgEndpointCache {
   private selectors: { id: string; selector: EndpointSelector }[] = [];
   private reads = 0;
 
-  /** Brings the cache up to date inside the caller's transaction; returns the enabled ids. */
+  /** Brings the cache up to date inside the caller's transaction. */
   async refresh(client: pg.ClientBase): Promise<void> {
     const { rows } = await client.query<{ generation: number }>({
       name: 'epc-1',
       text: 'SELECT generation FROM endpoint_generation',
     });
-    const generation = rows[0]?.generation ?? 0;
+    await this.refreshTo(client, rows[0]?.generation ?? 0);
+  }
+
+  /**
+   * The same, for a caller that has read the generation itself (a command batch, in the
+   * statement that appends its events, under the append lock): reads the endpoints again only
+   * if it changed.
+   */
+  async refreshTo(client: pg.ClientBase, generation: number): Promise<void> {
     if (generation === this.generation) return;
     const enabled = await client.query<Row>({
       name: 'epc-2',
