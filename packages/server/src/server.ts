@@ -193,6 +193,7 @@ export async function startServer(
       backlog: store.backlog,
       clock,
       stats: () => dispatcher?.stats(),
+      ...(store.ownedEndpoints && { ownedEndpoints: store.ownedEndpoints }),
     });
     dispatcher = new Dispatcher({
       store: store.deliveries,

@@ -17,6 +17,8 @@ export interface DeliveryMetricsDeps {
   clock: Clock;
   /** The dispatcher's own counters, once it exists. */
   stats?: () => { inFlight: number; waiting: number } | undefined;
+  /** Endpoints this node sends (several nodes on PostgreSQL); no gauge without it. */
+  ownedEndpoints?: () => number;
   topEndpoints?: number;
 }
 
@@ -37,6 +39,7 @@ const NAMES = [
   'callhook_endpoint_deliveries_pending',
   'callhook_endpoint_oldest_pending_age_seconds',
   'callhook_endpoints_disabled',
+  'callhook_endpoints_owned',
 ] as const;
 
 function statusClass(statusCode: number | null): string {
@@ -160,6 +163,18 @@ export function createDeliveryMetrics(deps: DeliveryMetricsDeps): DeliveryMetric
       for (const [reason, n] of Object.entries(b.disabled)) this.set({ reason }, n);
     },
   });
+
+  const owned = deps.ownedEndpoints;
+  if (owned) {
+    new Gauge({
+      name: 'callhook_endpoints_owned',
+      help: 'Enabled endpoints whose deliveries this node sends (its share, when several nodes share PostgreSQL)',
+      registers,
+      collect() {
+        this.set(owned());
+      },
+    });
+  }
 
   return {
     attempted({ delivery, result, decision, startedAt }) {

@@ -31,6 +31,11 @@ export interface Store {
   readonly quarantine?: QuarantineStore;
   /** Removal of the oldest events, deliveries and idempotency records (retention-port.ts). */
   readonly retention: RetentionStore;
+  /**
+   * How many endpoints this node claims deliveries of, when several nodes share the store
+   * (PostgreSQL: each endpoint has one owner); left out where one process sends them all.
+   */
+  readonly ownedEndpoints?: () => number;
   /** Where the data lives, for the startup banner and logs (a path; later a redacted URL). */
   readonly location: string;
   close(): Promise<void>;
@@ -54,6 +59,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
         backlog: store.backlog,
         sip: store.sip,
         retention: store.retention,
+        ownedEndpoints: () => store.deliveries.ownedEndpoints(),
         location: redactedUrl(options.url),
         close: () => store.close(),
       };

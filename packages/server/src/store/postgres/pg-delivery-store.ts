@@ -371,6 +371,11 @@ export class PgDeliveryStore implements DeliveryStore {
     return rows[0]?.at ?? null;
   }
 
+  /** How many endpoints this node claims (its share), as of its last look. */
+  ownedEndpoints(): number {
+    return this.owners.count;
+  }
+
   /** Lets this node's endpoints go (it is stopping): the other nodes claim them at once. */
   async releaseOwnership(): Promise<void> {
     const released = await inTransaction(this.pool, async (c) => {

@@ -66,6 +66,11 @@ export class PgEndpointOwners {
     return endpointsVersion === this.endpointsVersion;
   }
 
+  /** How many endpoints this node owns, as of its last refresh. */
+  get count(): number {
+    return this.owned.size;
+  }
+
   /** Whether a claim that needs no refresh has nothing to ask for. */
   ownsNothing(): boolean {
     return this.owned.size === 0;

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { DEFAULT_ENGINE_CONFIG } from '../../src/engine/call-state.ts';
+import { type RunningServer, startServer } from '../../src/server.ts';
+import { freshDatabase } from '../support/postgres.ts';
+
+// `callhook_endpoints_owned` on each of two nodes sharing PostgreSQL: the endpoint counts on
+// exactly one of them, and on the other once its owner stops (a clean stop lets it go at once).
+
+const KEY = 'owned-endpoints-key-0123456789';
+
+async function node(url: string, t: Parameters<typeof freshDatabase>[0]): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'callhook-pgowned-'));
+  const server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    dataDir: dir,
+    durability: 'default',
+    engine: DEFAULT_ENGINE_CONFIG,
+    apiKeyHash: createHash('sha256').update(KEY).digest('hex'),
+    database: { url, poolSize: 3 },
+    delivery: { allowPrivateTargets: true },
+    console: false,
+    logger: false,
+  });
+  t.after(async () => {
+    await server.close().catch(() => {});
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return server;
+}
+
+async function owned(server: RunningServer): Promise<number> {
+  const res = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${KEY}` } });
+  assert.equal(res.status, 200);
+  const line = (await res.text())
+    .split('\n')
+    .find((l) => l.startsWith('callhook_endpoints_owned '));
+  assert.ok(line, 'the gauge is exposed');
+  return Number(line.split(' ')[1]);
+}
+
+async function until(what: string, condition: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test('callhook_endpoints_owned: one node owns the endpoint, the other once the owner stops', async (t) => {
+  const url = await freshDatabase(t);
+  const a = await node(url, t);
+  const b = await node(url, t);
+  const res = await fetch(`${a.url}/v1/endpoints`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: 'http://127.0.0.1:9/hook' }),
+  });
+  assert.equal(res.status, 201);
+  await until('an owner', async () => (await owned(a)) + (await owned(b)) === 1);
+  const [owner, other] = (await owned(a)) === 1 ? [a, b] : [b, a];
+  assert.equal(await owned(other), 0);
+  await owner.close();
+  await until('the other node to take it', async () => (await owned(other)) === 1);
+});
