@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_ENGINE_CONFIG } from '../../src/engine/call-state.ts';
-import { startServer } from '../../src/server.ts';
+import { startPgNode } from '../support/pg-node.ts';
 import { freshDatabase } from '../support/postgres.ts';
 
 // The database goes away under a running node: a TCP proxy on loopback between callhook and
@@ -59,23 +54,12 @@ test('database unreachable: 503 unavailable and /readyz 503, nothing half-writte
   const port = await proxy.listen({ host: direct.hostname, port: Number(direct.port) });
   const viaProxy = new URL(direct);
   viaProxy.port = String(port);
-  const dir = mkdtempSync(join(tmpdir(), 'callhook-pglost-'));
-  const server = await startServer({
-    host: '127.0.0.1',
-    port: 0,
-    dataDir: dir,
-    durability: 'default',
-    engine: DEFAULT_ENGINE_CONFIG,
-    apiKeyHash: createHash('sha256').update(KEY).digest('hex'),
-    database: { url: viaProxy.toString(), poolSize: 4, statementTimeoutMs: 5000 },
-    console: false,
-    logger: false,
+  const server = await startPgNode(t, KEY, {
+    url: viaProxy.toString(),
+    poolSize: 4,
+    statementTimeoutMs: 5000,
   });
-  t.after(async () => {
-    await proxy.close();
-    await server.close().catch(() => {});
-    rmSync(dir, { recursive: true, force: true });
-  });
+  t.after(() => proxy.close());
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${server.url}${path}`, {
       method,

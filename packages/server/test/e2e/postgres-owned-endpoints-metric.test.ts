@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { test } from 'node:test';
-import { DEFAULT_ENGINE_CONFIG } from '../../src/engine/call-state.ts';
-import { type RunningServer, startServer } from '../../src/server.ts';
+import { spawnSync } from 'node:child_process';
+import { type TestContext, test } from 'node:test';
+import type { RunningServer } from '../../src/server.ts';
+import { startPgNode } from '../support/pg-node.ts';
 import { freshDatabase } from '../support/postgres.ts';
 
 // `callhook_endpoints_owned` on each of two nodes sharing PostgreSQL: the endpoint counts on
@@ -13,31 +10,19 @@ import { freshDatabase } from '../support/postgres.ts';
 
 const KEY = 'owned-endpoints-key-0123456789';
 
-async function node(url: string, t: Parameters<typeof freshDatabase>[0]): Promise<RunningServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'callhook-pgowned-'));
-  const server = await startServer({
-    host: '127.0.0.1',
-    port: 0,
-    dataDir: dir,
-    durability: 'default',
-    engine: DEFAULT_ENGINE_CONFIG,
-    apiKeyHash: createHash('sha256').update(KEY).digest('hex'),
-    database: { url, poolSize: 3 },
-    delivery: { allowPrivateTargets: true },
-    console: false,
-    logger: false,
-  });
-  t.after(async () => {
-    await server.close().catch(() => {});
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return server;
+function node(url: string, t: TestContext): Promise<RunningServer> {
+  return startPgNode(t, KEY, { url, poolSize: 3 }, { delivery: { allowPrivateTargets: true } });
+}
+
+/** The node's /metrics, which promtool must accept as it is. */
+async function exposition(server: RunningServer): Promise<string> {
+  const res = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${KEY}` } });
+  assert.equal(res.status, 200);
+  return res.text();
 }
 
 async function owned(server: RunningServer): Promise<number> {
-  const res = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${KEY}` } });
-  assert.equal(res.status, 200);
-  const line = (await res.text())
+  const line = (await exposition(server))
     .split('\n')
     .find((l) => l.startsWith('callhook_endpoints_owned '));
   assert.ok(line, 'the gauge is exposed');
@@ -65,6 +50,13 @@ test('callhook_endpoints_owned: one node owns the endpoint, the other once the o
   await until('an owner', async () => (await owned(a)) + (await owned(b)) === 1);
   const [owner, other] = (await owned(a)) === 1 ? [a, b] : [b, a];
   assert.equal(await owned(other), 0);
+  const check = spawnSync('promtool', ['check', 'metrics'], {
+    input: await exposition(owner),
+    encoding: 'utf8',
+  });
+  assert.equal(check.error, undefined, 'promtool is installed (apt-get install prometheus)');
+  assert.equal(`${check.stdout}${check.stderr}`.trim(), '', 'promtool accepts the exposition');
+  assert.equal(check.status, 0);
   await owner.close();
   await until('the other node to take it', async () => (await owned(other)) === 1);
 });

@@ -378,12 +378,11 @@ export class PgDeliveryStore implements DeliveryStore {
 
   /** Lets this node's endpoints go (it is stopping): the other nodes claim them at once. */
   async releaseOwnership(): Promise<void> {
-    const released = await inTransaction(this.pool, async (c) => {
-      const any = await this.owners.releaseAll(c);
-      if (any) await this.changes.notifyIn(c, { endpoints: true, deliveries: true });
-      return any;
+    await inTransaction(this.pool, async (c) => {
+      if (await this.owners.releaseAll(c)) {
+        await this.changes.notifyIn(c, { endpoints: true, deliveries: true });
+      }
     });
-    if (released) this.cache.invalidate();
   }
 
   async releaseLeases(owner: string, now: number): Promise<number> {

@@ -3,8 +3,8 @@ import type pg from 'pg';
 // Which node sends each endpoint's deliveries. Every node could claim every endpoint's due
 // heads (the row leases and the lane rule keep that correct), but then every node wakes at
 // every commit, runs a claim that mostly finds the heads taken, and settles a third of the
-// outcomes per transaction: three nodes spent 3.3× one node's CPU per delivered event, and
-// 1.6× once one node alone dispatched (bench/README.md). So each enabled endpoint is owned by
+// outcomes per transaction: three nodes spent 2.4–3.3× one node's CPU per delivered event,
+// 1.45× with owners (bench/README.md, 2026-12-02 19:36). So each enabled endpoint is owned by
 // one node at a time, under a lease in `endpoint_owners`, and only its owner claims it.
 //
 // Ownership decides who asks, never what is right: claims still lease rows and skip locked
@@ -44,20 +44,26 @@ export interface Ownership {
   released: boolean;
 }
 
+const NEVER_LOOKED: Ownership = {
+  owned: new Set(),
+  at: Number.NEGATIVE_INFINITY,
+  endpointsVersion: -1,
+  enabled: 0,
+  released: false,
+};
+
 export class PgEndpointOwners {
-  private owned: ReadonlySet<string> = new Set();
-  private refreshedAt = Number.NEGATIVE_INFINITY;
-  private endpointsVersion = -1;
-  private enabled = 0;
+  private owned = NEVER_LOOKED.owned;
+  private refreshedAt = NEVER_LOOKED.at;
+  private endpointsVersion = NEVER_LOOKED.endpointsVersion;
+  private enabled = NEVER_LOOKED.enabled;
 
   constructor(readonly nodeId: string) {}
 
   /** Whether the claim at `now` must refresh ownership first. */
   refreshDue(now: number, endpointsVersion: number): boolean {
     return (
-      endpointsVersion !== this.endpointsVersion ||
-      now >= this.refreshedAt + REFRESH_MS ||
-      now < this.refreshedAt // the clock went back (tests): renew rather than trust old leases
+      !this.saw(endpointsVersion) || now >= this.refreshedAt + REFRESH_MS || now < this.refreshedAt // the clock went back (tests): renew rather than trust old leases
     );
   }
 
@@ -164,13 +170,16 @@ export class PgEndpointOwners {
     this.enabled = ownership.enabled;
   }
 
+  /** Forgets everything, as a node that never looked. */
+  private forget(): void {
+    this.apply(NEVER_LOOKED);
+  }
+
   /** Lets every endpoint go and leaves the live nodes (a clean stop): others take them now. */
   async releaseAll(c: pg.ClientBase): Promise<boolean> {
     const r = await c.query('DELETE FROM endpoint_owners WHERE node_id = $1', [this.nodeId]);
     await c.query('DELETE FROM nodes WHERE id = $1', [this.nodeId]);
-    this.owned = new Set();
-    this.refreshedAt = Number.NEGATIVE_INFINITY;
-    this.endpointsVersion = -1;
+    this.forget();
     return (r.rowCount ?? 0) > 0;
   }
 }
