@@ -18,6 +18,7 @@ import {
   ensurePostgres,
   pgCounters,
   postgresPids,
+  walBreakdown,
 } from './lib/postgres-server.ts';
 import { startGraphileBaseline } from './processes/graphile-baseline.ts';
 import { type Receiver, spawnReceiver } from './processes/receiver.ts';
@@ -54,7 +55,11 @@ interface Window {
   cpuServiceUs: number;
   cpuPostgresUs: number;
   walBytes: number;
+  /** Full-page images per delivered event. */
+  walFpi: number;
   commits: number;
+  /** The WAL positions at its start and its end (walBreakdown). */
+  lsn: { from: string; to: string };
 }
 
 /** Load over every URL at once (the rate and the concurrency split evenly), until delivered. */
@@ -111,6 +116,8 @@ async function window(
     cpuServiceUs: (used(service.pids) / delivered) * 1e6,
     cpuPostgresUs: (used([...new Set([...pgBefore, ...pgNow])]) / delivered) * 1e6,
     walBytes: (counters1.walBytes - counters0.walBytes) / delivered,
+    walFpi: (counters1.walFpi - counters0.walFpi) / delivered,
+    lsn: { from: counters0.lsn, to: counters1.lsn },
     commits: (counters1.commits - counters0.commits) / delivered,
   };
 }
@@ -155,6 +162,24 @@ const graphile: Starter = async (receiverUrl, databaseUrl, receiver) => {
   return { urls: [app.url], pids: [app.pid], stop: () => app.stop() };
 };
 
+/** What the saturated window's WAL was made of, per delivered event: the largest kinds. */
+async function logWalBreakdown(w: Window): Promise<void> {
+  const kinds = await walBreakdown(w.lsn.from, w.lsn.to);
+  const per = (n: number) => n / w.delivered;
+  const shown = kinds
+    .slice(0, 10)
+    .map(
+      (k) =>
+        `${k.kind} ${per(k.count).toFixed(2)}× ${Math.round(per(k.bytes))} B` +
+        (k.fpiBytes > 0 ? ` (FPI ${Math.round(per(k.fpiBytes))})` : ''),
+    );
+  const fpi = kinds.reduce((sum, k) => sum + k.fpiBytes, 0);
+  log(
+    `  WAL per delivered event: ${w.walFpi.toFixed(2)} full-page images, ` +
+      `${Math.round(per(fpi))} B of them; by record: ${shown.join(' · ')}`,
+  );
+}
+
 async function measure(name: string, start: Starter) {
   const runs: { saturated: Window; fixed: Window }[] = [];
   for (let i = 0; i < repeats; i++) {
@@ -173,8 +198,11 @@ async function measure(name: string, start: Starter) {
           `p99 ${fixed.p99} ms at ${FIXED_RATE}/s, ${Math.round(saturated.cpuServiceUs)} + ` +
           `${Math.round(saturated.cpuPostgresUs)} µs CPU/event (service + postgres), ` +
           `${Math.round(saturated.walBytes)} WAL B/event, ${saturated.commits.toFixed(2)} commits/event ` +
+          `(at ${FIXED_RATE}/s: ${Math.round(fixed.cpuServiceUs)} + ${Math.round(fixed.cpuPostgresUs)} µs, ` +
+          `${fixed.commits.toFixed(2)} commits/event) ` +
           `(${saturated.delivered}/${saturated.emitted} delivered)`,
       );
+      await logWalBreakdown(saturated);
       runs.push({ saturated, fixed });
     } finally {
       await service?.stop();

@@ -90,14 +90,62 @@ export function postgresPids(): number[] {
 
 export interface PgCounters {
   walBytes: number;
+  /** Full-page images written to the WAL (pg_stat_wal.wal_fpi). */
+  walFpi: number;
   commits: number;
+  /** The WAL's flushed position, for walBreakdown (which reads only flushed WAL). */
+  lsn: string;
 }
 
 export async function pgCounters(database: string): Promise<PgCounters> {
-  const [wal] = await adminQuery<{ wal_bytes: string }>('SELECT wal_bytes FROM pg_stat_wal');
+  const [wal] = await adminQuery<{ wal_bytes: string; wal_fpi: string; lsn: string }>(
+    'SELECT wal_bytes, wal_fpi, pg_current_wal_flush_lsn()::text AS lsn FROM pg_stat_wal',
+  );
   const [db] = await adminQuery<{ xact_commit: string }>(
     'SELECT xact_commit FROM pg_stat_database WHERE datname = $1',
     [database],
   );
-  return { walBytes: Number(wal?.wal_bytes ?? 0), commits: Number(db?.xact_commit ?? 0) };
+  return {
+    walBytes: Number(wal?.wal_bytes ?? 0),
+    walFpi: Number(wal?.wal_fpi ?? 0),
+    commits: Number(db?.xact_commit ?? 0),
+    lsn: wal?.lsn ?? '0/0',
+  };
+}
+
+/** One kind of WAL record between two positions (pg_walinspect's pg_get_wal_stats). */
+export interface WalRecordKind {
+  /** Resource manager and record type, as "Heap/INSERT". */
+  kind: string;
+  count: number;
+  /** Record bytes, full-page images included. */
+  bytes: number;
+  /** The part of `bytes` that is full-page images. */
+  fpiBytes: number;
+}
+
+/**
+ * The WAL written between `from` and `to`, by record kind, largest first (the whole cluster:
+ * run nothing else meanwhile). Uses pg_walinspect, which ships with PostgreSQL 15.
+ */
+export async function walBreakdown(from: string, to: string): Promise<WalRecordKind[]> {
+  await adminQuery('CREATE EXTENSION IF NOT EXISTS pg_walinspect');
+  const rows = await adminQuery<{
+    kind: string;
+    count: string;
+    bytes: string;
+    fpi_bytes: string;
+  }>(
+    `SELECT "resource_manager/record_type" AS kind, count,
+       combined_size AS bytes, fpi_size AS fpi_bytes
+     FROM pg_get_wal_stats($1::pg_lsn, $2::pg_lsn, true)
+     WHERE count > 0 ORDER BY combined_size DESC`,
+    [from, to],
+  );
+  return rows.map((r) => ({
+    kind: r.kind,
+    count: Number(r.count),
+    bytes: Number(r.bytes),
+    fpiBytes: Number(r.fpi_bytes),
+  }));
 }

@@ -55,6 +55,14 @@ export class PgChangeFeed extends InProcessChangeFeed {
     });
   }
 
+  /**
+   * The channel and this node's token, for a writer that NOTIFYs from SQL (the group commit's
+   * function, pg-migrations.ts v7): its notice must read as notifyIn's.
+   */
+  get wire(): { channel: string; from: string } {
+    return { channel: CHANNEL, from: this.token };
+  }
+
   /** After this node's own commit. */
   override publish(notice: ChangeNotice): void {
     if (notice.events) this.lastSeen = Math.max(this.lastSeen, notice.events.lastPosition);

@@ -7,7 +7,7 @@ import { StoreError } from '../store-error.ts';
 import type { PgChangeFeed } from './pg-change-feed.ts';
 import { inTransaction } from './pg-connection.ts';
 import type { PgEndpointCache } from './pg-endpoint-cache.ts';
-import { APPEND_LOCK, callLock, idempotencyLock, laneLock, lock } from './pg-locks.ts';
+import { callLock, idempotencyLock, laneLock } from './pg-locks.ts';
 
 // Group commit on PostgreSQL: the commands that arrive while one batch is being written go
 // together into the next, as one transaction of a fixed number of statements (not one per
@@ -126,40 +126,35 @@ async function writeBatch(
   jobs: readonly Job[],
   batcher: PgCommandBatcher,
 ): Promise<Written> {
-  // 1. Serialise with every other node's commands on the same calls and keys.
-  const names: string[] = [];
+  // 1. Serialise with every other node's commands on the same calls and keys, and read what
+  //    the commands decide on (one call: pg-migrations.ts v7, callhook_batch_read).
+  const names = new Set<string>();
   for (const job of jobs) {
-    names.push(callLock(job.callId));
-    if (job.key) names.push(idempotencyLock(job.key.scope, job.key.key));
+    names.add(callLock(job.callId));
+    if (job.key) names.add(idempotencyLock(job.key.scope, job.key.key));
   }
-  await lock(client, names);
-
-  // 2. Read what the commands decide on.
   const callIds = [...new Set(jobs.map((j) => j.callId))];
-  const states = new Map<string, CallState>();
-  for (const row of (
-    await client.query<{ call_id: string; state_json: string }>({
-      name: 'cmd-1',
-      text: 'SELECT call_id, state_json FROM calls WHERE call_id = ANY($1::text[])',
-      values: [callIds],
-    })
-  ).rows) {
-    states.set(row.call_id, JSON.parse(row.state_json) as CallState);
-  }
   const keyed = jobs.filter((j) => j.key);
+  const read = await client.query<{ r: BatchRead }>({
+    name: 'cmd-r',
+    text: 'SELECT callhook_batch_read($1::text[], $2::text[], $3::text[], $4::text[]) AS r',
+    values: [
+      [...names].sort(),
+      callIds,
+      keyed.map((j) => j.key!.scope),
+      keyed.map((j) => j.key!.key),
+    ],
+  });
+  const states = new Map<string, CallState>();
+  for (const [callId, state] of read.rows[0]!.r.calls ?? []) {
+    states.set(callId, JSON.parse(state) as CallState);
+  }
   const saved = new Map<string, IdempotencyRecord>();
-  if (keyed.length > 0) {
-    const rows = await client.query<IdempotencyRow>({
-      name: 'cmd-2',
-      text: `SELECT k.scope, k.key, k.request_hash, k.created, k.response_body, k.created_at
-       FROM idempotency_keys AS k
-       JOIN unnest($1::text[], $2::text[]) AS w(scope, key) ON k.scope = w.scope AND k.key = w.key`,
-      values: [keyed.map((j) => j.key!.scope), keyed.map((j) => j.key!.key)],
-    });
-    for (const row of rows.rows) saved.set(keyOf(row.scope, row.key), idempotencyOf(row));
+  for (const row of read.rows[0]!.r.keys ?? []) {
+    saved.set(keyOf(row.scope, row.key), idempotencyOf(row));
   }
 
-  // 3. Decide, in arrival order, each on what the previous ones left.
+  // 2. Decide, in arrival order, each on what the previous ones left.
   const settled: Settled[] = [];
   const calls = new Map<string, CallWrite>();
   const events: EngineEvent[] = [];
@@ -188,22 +183,117 @@ async function writeBatch(
     }
   }
 
-  // 4. Write it all.
-  const written: Written = { settled, types: [], lastPosition: 0 };
-  if (calls.size > 0) await upsertCalls(client, [...calls.values()]);
-  if (events.length > 0) {
-    await lock(client, [APPEND_LOCK]);
-    const { positions, generation } = await insertEvents(client, events);
-    await batcher.cache.refreshTo(client, generation);
-    await insertOutbox(client, events, positions, batcher.cache);
-    written.types = events.map((e) => e.type);
-    written.lastPosition = Math.max(...positions);
-    await batcher.feed.notifyIn(client, {
-      events: { types: [...new Set(written.types)], lastPosition: written.lastPosition },
+  // 3. Write it all (one call, callhook_batch_write). The outbox is matched against the
+  //    endpoints as this node knows them; if they changed meanwhile, the function writes
+  //    nothing and says so, and the batch is matched again, under the append lock it now holds.
+  const written: Written = { settled, types: events.map((e) => e.type), lastPosition: 0 };
+  if (calls.size === 0 && events.length === 0 && records.size === 0) return written;
+  const values = writeValues([...calls.values()], events, [...records.values()], batcher);
+  for (;;) {
+    const outbox = outboxOf(events, batcher.cache);
+    const result = await client.query<{ r: BatchWrite }>({
+      name: 'cmd-w',
+      text: `SELECT callhook_batch_write($1, $2::text[], $3::text[], $4::text[], $5::text[],
+         $6::bigint[], $7::bigint[], $8::text[], $9::bigint[], $10::text[], $11::text[],
+         $12::integer[], $13::text[], $14::bigint[], $15::text[], $16::text[], $17::text[],
+         $18::integer[], $19::text[], $20::text[], $21::text[], $22::text[], $23::text[],
+         $24::text[], $25::boolean[], $26::text[], $27::bigint[], $28, $29, $30::text[]) AS r`,
+      values: [
+        batcher.cache.generationRead,
+        ...values.calls,
+        ...values.events,
+        ...outbox,
+        ...values.rest,
+      ],
     });
+    const r = result.rows[0]!.r;
+    if (r.positions !== undefined) {
+      if (events.length > 0) written.lastPosition = Math.max(...(r.positions ?? []));
+      return written;
+    }
+    await batcher.cache.refreshTo(client, r.generation!);
   }
-  if (records.size > 0) await upsertIdempotency(client, [...records.values()]);
-  return written;
+}
+
+interface BatchRead {
+  calls: [string, string][] | null;
+  keys: IdempotencyRow[] | null;
+}
+
+/** What callhook_batch_write returns: the events' positions, or the generation to match. */
+interface BatchWrite {
+  positions?: number[] | null;
+  generation?: number;
+}
+
+/** callhook_batch_write's parameters but the generation and the outbox, in its order. */
+function writeValues(
+  calls: readonly CallWrite[],
+  events: readonly EngineEvent[],
+  records: readonly IdempotencyRecord[],
+  batcher: PgCommandBatcher,
+) {
+  const wire = batcher.feed.wire;
+  return {
+    calls: [
+      calls.map((w) => w.state.callId),
+      calls.map((w) => w.state.threadId),
+      calls.map((w) => w.state.streamId),
+      calls.map((w) => w.state.status),
+      calls.map((w) => w.state.createdAt),
+      calls.map((w) => w.state.endedAt),
+      calls.map((w) => JSON.stringify(w.state)),
+      calls.map((w) => w.deadlineAt),
+    ],
+    events: [
+      events.map((e) => e.id),
+      events.map((e) => e.callId),
+      events.map((e) => e.seq),
+      events.map((e) => e.type),
+      events.map((e) => e.occurredAt),
+      events.map((e) => e.payload.streamId),
+      events.map((e) => e.payload.threadId),
+      events.map((e) => JSON.stringify(e.payload)),
+    ],
+    rest: [
+      records.map((r) => r.scope),
+      records.map((r) => r.key),
+      records.map((r) => r.requestHash),
+      records.map((r) => r.created),
+      records.map((r) => r.responseBody),
+      records.map((r) => r.createdAt),
+      wire.channel,
+      wire.from,
+      [...new Set(events.map((e) => e.type))],
+    ],
+  };
+}
+
+/**
+ * The transactional outbox: one delivery per matching enabled endpoint, written with the event
+ * (its place in its lane is decided by callhook_batch_write, under the lane's lock). As
+ * callhook_batch_write's parameters: each delivery's event (1-based), endpoint and id, and the
+ * lanes' lock names, sorted.
+ */
+function outboxOf(events: readonly EngineEvent[], cache: PgEndpointCache) {
+  const eventOf: number[] = [];
+  const endpoints: string[] = [];
+  const ids: string[] = [];
+  const lanes = new Set<string>();
+  events.forEach((event, i) => {
+    const matched = cache.matching({
+      type: event.type,
+      streamId: event.payload.streamId,
+      threadId: event.payload.threadId,
+    });
+    for (const endpointId of matched) {
+      eventOf.push(i + 1);
+      endpoints.push(endpointId);
+      ids.push(newDeliveryId(event.occurredAt));
+      lanes.add(laneLock(endpointId, event.callId));
+    }
+  });
+  return [eventOf, endpoints, ids, [...lanes].sort()];
 }
 
 function keyOf(scope: string, key: string): string {
@@ -228,180 +318,6 @@ export function idempotencyOf(row: IdempotencyRow): IdempotencyRecord {
     responseBody: row.response_body,
     createdAt: row.created_at,
   };
-}
-
-/** A write frees the deadline lease: the writer has dealt with the call's deadline. */
-async function upsertCalls(client: pg.ClientBase, writes: readonly CallWrite[]): Promise<void> {
-  await client.query({
-    name: 'cmd-3',
-    text: `INSERT INTO calls (call_id, thread_id, stream_id, status, created_at, ended_at, state_json,
-       deadline_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[],
-       $6::bigint[], $7::text[], $8::bigint[])
-     ON CONFLICT (call_id) DO UPDATE SET
-       status = excluded.status, ended_at = excluded.ended_at, state_json = excluded.state_json,
-       deadline_at = excluded.deadline_at, deadline_leased_by = NULL,
-       deadline_leased_until = NULL`,
-    values: [
-      writes.map((w) => w.state.callId),
-      writes.map((w) => w.state.threadId),
-      writes.map((w) => w.state.streamId),
-      writes.map((w) => w.state.status),
-      writes.map((w) => w.state.createdAt),
-      writes.map((w) => w.state.endedAt),
-      writes.map((w) => JSON.stringify(w.state)),
-      writes.map((w) => w.deadlineAt),
-    ],
-  });
-}
-
-/**
- * Appends in the given order (the sequence is read row by row); returns the positions, and the
- * endpoint generation as of this statement — which runs under the append lock that endpoint
- * writes take, so it is the generation the events must be matched against (one round trip
- * fewer than reading it on its own).
- */
-async function insertEvents(
-  client: pg.ClientBase,
-  events: readonly EngineEvent[],
-): Promise<{ positions: number[]; generation: number }> {
-  const { rows } = await client.query<{ id: string; position: number; generation: number }>({
-    name: 'cmd-4',
-    text: `WITH appended AS (
-       INSERT INTO events (id, call_id, seq, type, occurred_at, stream_id, thread_id, payload_json)
-       SELECT id, call_id, seq, type, occurred_at, stream_id, thread_id, payload_json
-       FROM unnest($1::text[], $2::text[], $3::integer[], $4::text[], $5::bigint[], $6::text[],
-         $7::text[], $8::text[]) WITH ORDINALITY
-         AS e(id, call_id, seq, type, occurred_at, stream_id, thread_id, payload_json, n)
-       ORDER BY n
-       RETURNING id, position)
-     SELECT id, position,
-       COALESCE((SELECT generation FROM endpoint_generation), 0) AS generation
-     FROM appended`,
-    values: [
-      events.map((e) => e.id),
-      events.map((e) => e.callId),
-      events.map((e) => e.seq),
-      events.map((e) => e.type),
-      events.map((e) => e.occurredAt),
-      events.map((e) => e.payload.streamId),
-      events.map((e) => e.payload.threadId),
-      events.map((e) => JSON.stringify(e.payload)),
-    ],
-  });
-  const byId = new Map(rows.map((r) => [r.id, r.position]));
-  return { positions: events.map((e) => byId.get(e.id)!), generation: rows[0]!.generation };
-}
-
-/**
- * The transactional outbox: one delivery per matching enabled endpoint, written with the event.
- * A delivery heads its lane (due when the event happened) if the lane has nothing pending, else
- * it waits; its previous seq is the highest of its lane so far. The lanes are locked first, so
- * an outcome on another node cannot move a lane on while this reads it.
- */
-async function insertOutbox(
-  client: pg.ClientBase,
-  events: readonly EngineEvent[],
-  positions: readonly number[],
-  cache: PgEndpointCache,
-): Promise<void> {
-  const wanted: { event: EngineEvent; position: number; endpointId: string }[] = [];
-  events.forEach((event, i) => {
-    const ids = cache.matching({
-      type: event.type,
-      streamId: event.payload.streamId,
-      threadId: event.payload.threadId,
-    });
-    for (const endpointId of ids) wanted.push({ event, position: positions[i]!, endpointId });
-  });
-  if (wanted.length === 0) return;
-  const lanes = new Map<string, { endpointId: string; callId: string }>();
-  for (const w of wanted) {
-    lanes.set(laneLock(w.endpointId, w.event.callId), {
-      endpointId: w.endpointId,
-      callId: w.event.callId,
-    });
-  }
-  await lock(client, lanes.keys());
-  const laneList = [...lanes.values()];
-  const { rows } = await client.query<{
-    endpoint_id: string;
-    call_id: string;
-    max_seq: number | null;
-    pending: boolean;
-  }>({
-    name: 'cmd-5',
-    text: `SELECT l.endpoint_id, l.call_id,
-       (SELECT MAX(d.seq) FROM deliveries AS d
-        WHERE d.endpoint_id = l.endpoint_id AND d.call_id = l.call_id) AS max_seq,
-       EXISTS (SELECT 1 FROM deliveries AS d
-        WHERE d.endpoint_id = l.endpoint_id AND d.call_id = l.call_id
-          AND d.status = 'pending') AS pending
-     FROM unnest($1::text[], $2::text[]) AS l(endpoint_id, call_id)`,
-    values: [laneList.map((l) => l.endpointId), laneList.map((l) => l.callId)],
-  });
-  const state = new Map<string, { maxSeq: number; pending: boolean }>();
-  for (const r of rows) {
-    state.set(laneLock(r.endpoint_id, r.call_id), { maxSeq: r.max_seq ?? 0, pending: r.pending });
-  }
-  const ids: string[] = [];
-  const previous: number[] = [];
-  const due: (number | null)[] = [];
-  for (const w of wanted) {
-    const lane = state.get(laneLock(w.endpointId, w.event.callId))!;
-    ids.push(newDeliveryId(w.event.occurredAt));
-    previous.push(lane.maxSeq);
-    due.push(lane.pending ? null : w.event.occurredAt);
-    lane.maxSeq = Math.max(lane.maxSeq, w.event.seq);
-    lane.pending = true;
-  }
-  await client.query({
-    name: 'cmd-6',
-    text: `INSERT INTO deliveries (id, endpoint_id, event_id, event_position, call_id, seq,
-       previous_seq, event_type, status, attempt_count, next_attempt_at, created_at, updated_at)
-     SELECT id, endpoint_id, event_id, event_position, call_id, seq, previous_seq, event_type,
-       'pending', 0, next_attempt_at, created_at, created_at
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::integer[],
-       $7::integer[], $8::text[], $9::bigint[], $10::bigint[]) WITH ORDINALITY
-       AS d(id, endpoint_id, event_id, event_position, call_id, seq, previous_seq, event_type,
-         next_attempt_at, created_at, n)
-     ORDER BY n`,
-    values: [
-      ids,
-      wanted.map((w) => w.endpointId),
-      wanted.map((w) => w.event.id),
-      wanted.map((w) => w.position),
-      wanted.map((w) => w.event.callId),
-      wanted.map((w) => w.event.seq),
-      previous,
-      wanted.map((w) => w.event.type),
-      due,
-      wanted.map((w) => w.event.occurredAt),
-    ],
-  });
-}
-
-async function upsertIdempotency(
-  client: pg.ClientBase,
-  records: readonly IdempotencyRecord[],
-): Promise<void> {
-  await client.query({
-    name: 'cmd-7',
-    text: `INSERT INTO idempotency_keys (scope, key, request_hash, created, response_body, created_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::text[],
-       $6::bigint[])
-     ON CONFLICT (scope, key) DO UPDATE SET
-       request_hash = excluded.request_hash, created = excluded.created,
-       response_body = excluded.response_body, created_at = excluded.created_at`,
-    values: [
-      records.map((r) => r.scope),
-      records.map((r) => r.key),
-      records.map((r) => r.requestHash),
-      records.map((r) => r.created),
-      records.map((r) => r.responseBody),
-      records.map((r) => r.createdAt),
-    ],
-  });
 }
 
 function checkOutcome(callId: string, outcome: CommandOutcome<unknown>): void {

@@ -36,9 +36,8 @@ export class PgEndpointCache {
   }
 
   /**
-   * The same, for a caller that has read the generation itself (a command batch, in the
-   * statement that appends its events, under the append lock): reads the endpoints again only
-   * if it changed.
+   * The same, for a caller that has read the generation itself (a command batch, whose write
+   * under the append lock found it changed): reads the endpoints again only if it changed.
    */
   async refreshTo(client: pg.ClientBase, generation: number): Promise<void> {
     if (generation === this.generation) return;
@@ -57,6 +56,11 @@ export class PgEndpointCache {
     }));
     this.generation = generation;
     this.reads += 1;
+  }
+
+  /** The generation the subscriptions were read at; -1 when they must be read again. */
+  get generationRead(): number {
+    return this.generation;
   }
 
   /** Changes each time the endpoints are read again: what was read may differ. */

@@ -15,7 +15,8 @@ import type pg from 'pg';
 // right order (`endpoint:` < `lane:`); `append` always has a statement of its own.
 // `append` held until commit is what makes event positions — taken from a sequence inside it —
 // become visible in the order they were taken: the event cursor never skips an event that
-// commits late.
+// commits late. The group commit's functions (pg-migrations.ts v7) take `append`, call, key
+// and lane locks by these same names, in this same order.
 
 export const APPEND_LOCK = 'append';
 
