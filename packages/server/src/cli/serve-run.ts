@@ -83,6 +83,9 @@ export async function serve(options: ServeOptions): Promise<void> {
       '',
     ].join('\n'),
   );
+  for (const warning of server.store.warnings ?? []) {
+    process.stderr.write(`callhook: warning: ${warning}\n`);
+  }
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -36,6 +36,8 @@ export interface Store {
    * (PostgreSQL: each endpoint has one owner); left out where one process sends them all.
    */
   readonly ownedEndpoints?: () => number;
+  /** What an operator should fix about the database, for the startup banner (none: left out). */
+  readonly warnings?: readonly string[];
   /** Where the data lives, for the startup banner and logs (a path; later a redacted URL). */
   readonly location: string;
   close(): Promise<void>;
@@ -61,6 +63,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
         retention: store.retention,
         ownedEndpoints: () => store.deliveries.ownedEndpoints(),
         location: redactedUrl(options.url),
+        warnings: store.warnings,
         close: () => store.close(),
       };
     }

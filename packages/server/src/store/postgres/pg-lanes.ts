@@ -5,6 +5,19 @@ import type pg from 'pg';
 // a head in flight keeps its place. Callers hold the lane's lock (or its endpoint's with the
 // append lock), so no other transaction changes the lane meanwhile.
 
+// Every lookup of one lane goes through deliveries_by_lane. Without statistics (a new database,
+// or autovacuum off) the planner rates the endpoint-wide indexes as good a fit for a lane as
+// that one (deliveries_by_endpoint_status with status = 'pending', deliveries_due_by_endpoint
+// with next_attempt_at IS NOT NULL) and then reads every pending delivery of the endpoint per
+// lookup: with a backlog, thousands of rows per command. So a lane query orders by the lane
+// index's own columns (the other indexes would need a sort), and a condition that a partial
+// index could match is applied outside a fence (OFFSET 0), where it cannot pick the index.
+// test/store/postgres/lane-plans.test.ts counts the rows read.
+/** The lane ($1, $2)'s pending deliveries in lane order, through deliveries_by_lane. */
+export const LANE_PENDING = `SELECT id, seq, ord, leased_until, next_attempt_at FROM deliveries
+       WHERE endpoint_id = $1 AND call_id = $2 AND status = 'pending'
+       ORDER BY seq, ord OFFSET 0`;
+
 export interface Lane {
   endpointId: string;
   callId: string;
@@ -41,10 +54,8 @@ export async function settleLane(
        WHERE endpoint_id = $1 AND call_id = $2 AND status = 'pending'
        ORDER BY seq, ord LIMIT 1) AS f ON true
      LEFT JOIN LATERAL (
-       SELECT id, seq, leased_until FROM deliveries
-       WHERE endpoint_id = $1 AND call_id = $2 AND status = 'pending'
-         AND next_attempt_at IS NOT NULL
-       ORDER BY seq, ord LIMIT 1) AS h ON true`,
+       SELECT p.id, p.seq, p.leased_until FROM (${LANE_PENDING}) AS p
+       WHERE p.next_attempt_at IS NOT NULL ORDER BY p.seq, p.ord LIMIT 1) AS h ON true`,
     values: [lane.endpointId, lane.callId],
   });
   const r = rows[0]!;
@@ -93,9 +104,11 @@ export async function promoteLaneFirsts(
                ORDER BY x.seq, x.ord LIMIT 1) AS id, l.at
        FROM unnest($1::text[], $2::text[], $3::bigint[]) AS l(endpoint_id, call_id, at)
        WHERE NOT EXISTS (
-         SELECT 1 FROM deliveries AS y
-         WHERE y.endpoint_id = l.endpoint_id AND y.call_id = l.call_id
-           AND y.status = 'pending' AND y.next_attempt_at IS NOT NULL)
+         SELECT 1 FROM (SELECT y.next_attempt_at FROM deliveries AS y
+           WHERE y.endpoint_id = l.endpoint_id AND y.call_id = l.call_id
+             AND y.status = 'pending'
+           ORDER BY y.seq, y.ord OFFSET 0) AS p
+         WHERE p.next_attempt_at IS NOT NULL)
      ) AS f
      WHERE d.id = f.id
      RETURNING d.endpoint_id, d.call_id`,

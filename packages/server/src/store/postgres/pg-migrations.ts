@@ -251,7 +251,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       -- generation is returned, for the caller to match again and call again.
       -- A delivery heads its lane (due when its event happened) if the lane has nothing
       -- pending and no earlier delivery of the batch is in it, else it waits; its previous
-      -- seq is the highest of its lane so far, the batch's earlier ones included.
+      -- seq is the highest of its lane so far, the batch's earlier ones included. The lane is
+      -- read in one scan on (endpoint_id, call_id), which only deliveries_by_lane serves
+      -- (pg-lanes.ts says why that matters).
       CREATE FUNCTION callhook_batch_write(generation_seen bigint,
         c_ids text[], c_threads text[], c_streams text[], c_statuses text[],
         c_created bigint[], c_ended bigint[], c_states text[], c_deadlines bigint[],
@@ -310,13 +312,10 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
               e_at[w.ev], e_at[w.ev]
             FROM unnest(d_events, d_endpoints, d_ids) WITH ORDINALITY
               AS w(ev, endpoint_id, id, n)
-            CROSS JOIN LATERAL (SELECT
-              COALESCE((SELECT MAX(d.seq) FROM deliveries AS d
-                WHERE d.endpoint_id = w.endpoint_id AND d.call_id = e_calls[w.ev]), 0)
-                AS max_seq,
-              EXISTS (SELECT 1 FROM deliveries AS d
-                WHERE d.endpoint_id = w.endpoint_id AND d.call_id = e_calls[w.ev]
-                  AND d.status = 'pending') AS pending) AS lane
+            CROSS JOIN LATERAL (SELECT COALESCE(MAX(d.seq), 0) AS max_seq,
+                COALESCE(bool_or(d.status = 'pending'), false) AS pending
+              FROM deliveries AS d
+              WHERE d.endpoint_id = w.endpoint_id AND d.call_id = e_calls[w.ev]) AS lane
             WINDOW in_lane AS (PARTITION BY w.endpoint_id, e_calls[w.ev] ORDER BY w.n),
               earlier AS (PARTITION BY w.endpoint_id, e_calls[w.ev] ORDER BY w.n
                 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)

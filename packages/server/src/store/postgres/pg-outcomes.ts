@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { AttemptOutcome } from '../delivery-port.ts';
 import { attemptParams } from '../delivery-rows.ts';
 import {
+  LANE_PENDING,
   type Lane,
   laneKey,
   promoteLaneFirsts,
@@ -228,8 +229,8 @@ async function applyOne(
         await c.query({
           name: 'out-9',
           text: `UPDATE deliveries SET next_attempt_at = $3, updated_at = $3
-           WHERE endpoint_id = $1 AND call_id = $2 AND status = 'pending'
-             AND next_attempt_at > $3 AND next_attempt_at <= $4`,
+           WHERE id IN (SELECT p.id FROM (${LANE_PENDING}) AS p
+             WHERE p.next_attempt_at > $3 AND p.next_attempt_at <= $4)`,
           values: [lane.endpointId, lane.callId, now, row.leased_until],
         });
       }

@@ -35,8 +35,21 @@ export interface PgStore {
   readonly retention: PgRetention;
   readonly backlog: PgRetention;
   readonly migration: PgMigrationResult;
+  /** What the server's settings get wrong for callhook (today: autovacuum off). */
+  readonly warnings: readonly string[];
   readonly pool: pg.Pool;
   close(): Promise<void>;
+}
+
+/** What the server's settings get wrong for callhook, as lines for the operator. */
+async function serverWarnings(client: pg.ClientBase): Promise<string[]> {
+  const { rows } = await client.query<{ autovacuum: string }>('SHOW autovacuum');
+  return rows[0]?.autovacuum === 'off'
+    ? [
+        'PostgreSQL has autovacuum off: every delivery row is updated as it is sent, so the ' +
+          'tables grow without bound and plans go stale; turn it on (docs/postgres.md)',
+      ]
+    : [];
 }
 
 export async function openPgStore(options: PgStoreOptions): Promise<PgStore> {
@@ -44,11 +57,13 @@ export async function openPgStore(options: PgStoreOptions): Promise<PgStore> {
   try {
     const client = await pool.connect();
     let migration: PgMigrationResult;
+    let warnings: string[];
     try {
       if (options.schema !== undefined) {
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${checkSchemaName(options.schema)}`);
       }
       migration = await migratePg(client);
+      warnings = await serverWarnings(client);
     } finally {
       client.release();
     }
@@ -80,6 +95,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<PgStore> {
       retention,
       backlog: retention,
       migration,
+      warnings,
       pool,
       close: () => {
         closing ??= (async () => {
