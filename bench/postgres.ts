@@ -43,6 +43,8 @@ interface Service {
   urls: string[];
   /** Processes of the service itself (not postgres), for CPU. */
   pids: number[];
+  /** Statements the service has sent to PostgreSQL so far (callhook's own counter). */
+  statements?: () => Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -58,6 +60,8 @@ interface Window {
   /** Full-page images per delivered event. */
   walFpi: number;
   commits: number;
+  /** Statements per delivered event (NaN where the service does not count them). */
+  statements: number;
   /** The WAL positions at its start and its end (walBreakdown). */
   lsn: { from: string; to: string };
 }
@@ -76,6 +80,7 @@ async function window(
   const pgBefore = postgresPids();
   const cpu0 = cpuSeconds([...service.pids, ...pgBefore]);
   const counters0 = await pgCounters(database);
+  const statements0 = (await service.statements?.()) ?? Number.NaN;
   const start = monotonicMs();
   const n = service.urls.length;
   const results = await Promise.all(
@@ -97,6 +102,7 @@ async function window(
   await sleep(1100); // PostgreSQL flushes its statistics at most every second
   const cpu1 = cpuSeconds([...service.pids, ...postgresPids()]);
   const counters1 = await pgCounters(database);
+  const statements1 = (await service.statements?.()) ?? Number.NaN;
   const used = (pids: number[]) =>
     pids.reduce((sum, pid) => sum + ((cpu1.get(pid) ?? 0) - (cpu0.get(pid) ?? 0)), 0);
   const pgNow = postgresPids();
@@ -119,7 +125,20 @@ async function window(
     walFpi: (counters1.walFpi - counters0.walFpi) / delivered,
     lsn: { from: counters0.lsn, to: counters1.lsn },
     commits: (counters1.commits - counters0.commits) / delivered,
+    statements: (statements1 - statements0) / delivered,
   };
+}
+
+/** A node's callhook_postgres_statements_total, from its /metrics. */
+async function statementsOf(url: string): Promise<number> {
+  const res = await fetch(`${url}/metrics`, {
+    headers: { authorization: `Bearer ${BENCH_API_KEY}` },
+  });
+  const line = (await res.text())
+    .split('\n')
+    .find((l) => l.startsWith('callhook_postgres_statements_total '));
+  if (!line) throw new Error(`${url}/metrics has no callhook_postgres_statements_total`);
+  return Number(line.split(' ')[1]);
 }
 
 type Starter = (receiverUrl: string, databaseUrl: string, receiver: Receiver) => Promise<Service>;
@@ -144,6 +163,11 @@ async function callhookNodes(count: number): Promise<Starter> {
     return {
       urls: nodes.map((n) => n.url),
       pids: nodes.map((n) => n.pid),
+      statements: async () => {
+        let sum = 0;
+        for (const n of nodes) sum += await statementsOf(n.url);
+        return sum;
+      },
       stop: async () => {
         for (const n of nodes) await n.stop();
       },
@@ -197,9 +221,10 @@ async function measure(name: string, start: Starter) {
         `${name} run ${i + 1}/${repeats}: ${Math.round(saturated.eventsPerSecond)} events/s, ` +
           `p99 ${fixed.p99} ms at ${FIXED_RATE}/s, ${Math.round(saturated.cpuServiceUs)} + ` +
           `${Math.round(saturated.cpuPostgresUs)} µs CPU/event (service + postgres), ` +
-          `${Math.round(saturated.walBytes)} WAL B/event, ${saturated.commits.toFixed(2)} commits/event ` +
+          `${Math.round(saturated.walBytes)} WAL B/event, ${saturated.commits.toFixed(2)} commits/event, ` +
+          `${saturated.statements.toFixed(2)} statements/event ` +
           `(at ${FIXED_RATE}/s: ${Math.round(fixed.cpuServiceUs)} + ${Math.round(fixed.cpuPostgresUs)} µs, ` +
-          `${fixed.commits.toFixed(2)} commits/event) ` +
+          `${fixed.commits.toFixed(2)} commits/event, ${fixed.statements.toFixed(2)} statements/event) ` +
           `(${saturated.delivered}/${saturated.emitted} delivered)`,
       );
       await logWalBreakdown(saturated);
@@ -222,6 +247,7 @@ async function measure(name: string, start: Starter) {
     cpuPostgresUs: m((r) => r.saturated.cpuPostgresUs),
     walBytesPerEvent: m((r) => r.saturated.walBytes),
     commitsPerEvent: m((r) => r.saturated.commits),
+    statementsPerEvent: m((r) => r.saturated.statements),
   };
 }
 
@@ -241,15 +267,16 @@ async function main() {
       `window ${WINDOW_S} s, ${repeats} run(s) each, medians\n`,
   );
   console.log(
-    '| | events/s | p99 at 1,000/s | CPU µs/event: service | postgres | total | WAL B/event | commits/event |',
+    '| | events/s | p99 at 1,000/s | CPU µs/event: service | postgres | total | WAL B/event | commits/event | statements/event |',
   );
-  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of results) {
     console.log(
       `| ${r.name} | ${Math.round(r.eventsPerSecond).toLocaleString('en-US')} | ${r.p99AtFixed} ms | ` +
         `${Math.round(r.cpuServiceUs)} | ${Math.round(r.cpuPostgresUs)} | ` +
         `${Math.round(r.cpuServiceUs + r.cpuPostgresUs)} | ${Math.round(r.walBytesPerEvent)} | ` +
-        `${r.commitsPerEvent.toFixed(2)} |`,
+        `${r.commitsPerEvent.toFixed(2)} | ` +
+        `${Number.isNaN(r.statementsPerEvent) ? '—' : r.statementsPerEvent.toFixed(2)} |`,
     );
   }
 }

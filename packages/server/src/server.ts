@@ -194,6 +194,7 @@ export async function startServer(
       clock,
       stats: () => dispatcher?.stats(),
       ...(store.ownedEndpoints && { ownedEndpoints: store.ownedEndpoints }),
+      ...(store.statements && { statements: store.statements }),
     });
     dispatcher = new Dispatcher({
       store: store.deliveries,

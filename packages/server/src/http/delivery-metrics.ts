@@ -19,6 +19,8 @@ export interface DeliveryMetricsDeps {
   stats?: () => { inFlight: number; waiting: number } | undefined;
   /** Endpoints this node sends (several nodes on PostgreSQL); no gauge without it. */
   ownedEndpoints?: () => number;
+  /** Statements sent to the database server so far (PostgreSQL); no counter without it. */
+  statements?: () => number;
   topEndpoints?: number;
 }
 
@@ -40,6 +42,7 @@ const NAMES = [
   'callhook_endpoint_oldest_pending_age_seconds',
   'callhook_endpoints_disabled',
   'callhook_endpoints_owned',
+  'callhook_postgres_statements_total',
 ] as const;
 
 function statusClass(statusCode: number | null): string {
@@ -172,6 +175,21 @@ export function createDeliveryMetrics(deps: DeliveryMetricsDeps): DeliveryMetric
       registers,
       collect() {
         this.set(owned());
+      },
+    });
+  }
+
+  const statements = deps.statements;
+  if (statements) {
+    let counted = 0;
+    new Counter({
+      name: 'callhook_postgres_statements_total',
+      help: 'Statements this node sent to PostgreSQL (each is a round trip)',
+      registers,
+      collect() {
+        const now = statements();
+        this.inc(now - counted);
+        counted = now;
       },
     });
   }

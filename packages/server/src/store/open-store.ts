@@ -36,6 +36,8 @@ export interface Store {
    * (PostgreSQL: each endpoint has one owner); left out where one process sends them all.
    */
   readonly ownedEndpoints?: () => number;
+  /** Statements sent to the database server since the store opened (PostgreSQL only). */
+  readonly statements?: () => number;
   /** What an operator should fix about the database, for the startup banner (none: left out). */
   readonly warnings?: readonly string[];
   /** Where the data lives, for the startup banner and logs (a path; later a redacted URL). */
@@ -62,6 +64,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
         sip: store.sip,
         retention: store.retention,
         ownedEndpoints: () => store.deliveries.ownedEndpoints(),
+        statements: () => store.statements(),
         location: redactedUrl(options.url),
         warnings: store.warnings,
         close: () => store.close(),

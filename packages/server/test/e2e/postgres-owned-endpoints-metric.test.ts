@@ -7,6 +7,8 @@ import { freshDatabase } from '../support/postgres.ts';
 
 // `callhook_endpoints_owned` on each of two nodes sharing PostgreSQL: the endpoint counts on
 // exactly one of them, and on the other once its owner stops (a clean stop lets it go at once).
+// And `callhook_postgres_statements_total`, the statements a node sends (what bench/postgres
+// divides by the events delivered).
 
 const KEY = 'owned-endpoints-key-0123456789';
 
@@ -21,12 +23,14 @@ async function exposition(server: RunningServer): Promise<string> {
   return res.text();
 }
 
-async function owned(server: RunningServer): Promise<number> {
-  const line = (await exposition(server))
-    .split('\n')
-    .find((l) => l.startsWith('callhook_endpoints_owned '));
-  assert.ok(line, 'the gauge is exposed');
+async function sample(server: RunningServer, name: string): Promise<number> {
+  const line = (await exposition(server)).split('\n').find((l) => l.startsWith(`${name} `));
+  assert.ok(line, `${name} is exposed`);
   return Number(line.split(' ')[1]);
+}
+
+function owned(server: RunningServer): Promise<number> {
+  return sample(server, 'callhook_endpoints_owned');
 }
 
 async function until(what: string, condition: () => Promise<boolean>): Promise<void> {
@@ -59,4 +63,22 @@ test('callhook_endpoints_owned: one node owns the endpoint, the other once the o
   assert.equal(check.status, 0);
   await owner.close();
   await until('the other node to take it', async () => (await owned(other)) === 1);
+});
+
+test('callhook_postgres_statements_total: every command adds its group commit statements', async (t) => {
+  const a = await node(await freshDatabase(t), t);
+  const before = await sample(a, 'callhook_postgres_statements_total');
+  for (let i = 0; i < 10; i++) {
+    const res = await fetch(`${a.url}/v1/calls`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ threadId: `t${i}`, streamId: 's1' }),
+    });
+    assert.equal(res.status, 201);
+  }
+  const after = await sample(a, 'callhook_postgres_statements_total');
+  // One command at a time: each is a group commit of its own, BEGIN, the read, the write and
+  // COMMIT at least (the scrapes' own reads count too).
+  assert.ok(after - before >= 40, `${after - before} statements for 10 commands`);
+  assert.ok(before > 0, 'the migrations and the first scrape count');
 });

@@ -57,7 +57,12 @@ function sessionOptions(options: PgPoolOptions): { options: string } {
   return { options: settings.join(' ') };
 }
 
-export function createPool(options: PgPoolOptions): pg.Pool {
+/** Statements sent on a pool's connections since it was made (each is one round trip). */
+export interface StatementCount {
+  n: number;
+}
+
+export function createPool(options: PgPoolOptions, statements?: StatementCount): pg.Pool {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 10,
@@ -73,8 +78,19 @@ export function createPool(options: PgPoolOptions): pg.Pool {
   pool.on('error', () => {});
   // …and so would a connection that breaks while checked out: its query rejects, which is
   // where the failure is handled (asStoreError).
-  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    if (statements) countStatements(client, statements);
+  });
   return pool;
+}
+
+function countStatements(client: pg.PoolClient, statements: StatementCount): void {
+  const send = client.query as (...args: unknown[]) => unknown;
+  client.query = function (this: pg.PoolClient, ...args: unknown[]) {
+    statements.n++;
+    return send.apply(this, args);
+  } as typeof client.query;
 }
 
 export function createClient(options: PgPoolOptions): pg.Client {

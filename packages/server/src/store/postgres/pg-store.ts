@@ -3,7 +3,13 @@ import type pg from 'pg';
 import { PgApiKeyStore } from './pg-api-keys.ts';
 import { PgCallStore } from './pg-call-store.ts';
 import { PgChangeFeed } from './pg-change-feed.ts';
-import { checkSchemaName, createPool, type PgPoolOptions, query } from './pg-connection.ts';
+import {
+  checkSchemaName,
+  createPool,
+  type PgPoolOptions,
+  query,
+  type StatementCount,
+} from './pg-connection.ts';
 import { PgDeliveryStore } from './pg-delivery-store.ts';
 import { PgEndpointCache } from './pg-endpoint-cache.ts';
 import { PgEndpointOwners } from './pg-endpoint-owners.ts';
@@ -37,6 +43,8 @@ export interface PgStore {
   readonly migration: PgMigrationResult;
   /** What the server's settings get wrong for callhook (today: autovacuum off). */
   readonly warnings: readonly string[];
+  /** Statements sent to PostgreSQL on the pool's connections since the store opened. */
+  statements(): number;
   readonly pool: pg.Pool;
   close(): Promise<void>;
 }
@@ -53,7 +61,8 @@ async function serverWarnings(client: pg.ClientBase): Promise<string[]> {
 }
 
 export async function openPgStore(options: PgStoreOptions): Promise<PgStore> {
-  const pool = createPool(options);
+  const statements: StatementCount = { n: 0 };
+  const pool = createPool(options, statements);
   try {
     const client = await pool.connect();
     let migration: PgMigrationResult;
@@ -96,6 +105,7 @@ export async function openPgStore(options: PgStoreOptions): Promise<PgStore> {
       backlog: retention,
       migration,
       warnings,
+      statements: () => statements.n,
       pool,
       close: () => {
         closing ??= (async () => {
