@@ -348,6 +348,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       -- without statistics, the planner served from deliveries_by_endpoint_status: every
       -- pending delivery of the endpoint, per delivery written (pg-lanes.ts). The same
       -- function, reading its lanes through deliveries_by_lane only.
+      --
       -- What the commands decided: the calls, the events (under the append lock, in order),
       -- the outbox (under the lanes' locks, sorted by the caller), the keys, and the notice.
       -- The deliveries were matched by the caller against endpoint generation
