@@ -6,6 +6,7 @@
 // of every postgres process (from /proc), WAL bytes and commits per delivered event.
 //
 //   npm run bench:postgres -- [--quick] [--repeats N] [--only one-node,three-nodes,graphile]
+//                             [--rate N]   (the fixed rate of the latency window; default 1,000)
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createEndpoint } from './lib/control-api.ts';
 import { AckBook, endToEndLatency } from './lib/e2e-latency.ts';
@@ -31,7 +32,18 @@ const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split('
 const WINDOW_S = quick ? 4 : 10;
 const WARMUP_S = quick ? 1 : 2;
 const CONCURRENCY = 64;
-const FIXED_RATE = 1000;
+const FIXED_RATE = rateOption();
+
+function rateOption(): number {
+  const at = args.indexOf('--rate');
+  if (at < 0) return 1000;
+  const rate = Number(args[at + 1]);
+  if (!Number.isFinite(rate) || rate <= 0) {
+    console.error(`--rate wants events per second (a positive number), got ${args[at + 1]}`);
+    process.exit(2);
+  }
+  return rate;
+}
 // Webhook POSTs in flight at once to the one endpoint: callhook's --endpoint-concurrency and
 // the baseline's graphile-worker concurrency, the same for both (callhook's default is 16; at
 // 16 the receiver's latency on a busy two-core machine, not the service, bounds events/s).
@@ -267,7 +279,8 @@ async function main() {
       `window ${WINDOW_S} s, ${repeats} run(s) each, medians\n`,
   );
   console.log(
-    '| | events/s | p99 at 1,000/s | CPU µs/event: service | postgres | total | WAL B/event | commits/event | statements/event |',
+    `| | events/s | p99 at ${FIXED_RATE.toLocaleString('en-US')}/s |` +
+      ' CPU µs/event: service | postgres | total | WAL B/event | commits/event | statements/event |',
   );
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of results) {
