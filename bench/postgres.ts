@@ -231,7 +231,7 @@ async function measure(name: string, start: Starter) {
       const saturated = await window(service, receiver, database, 9200 + i, undefined, WINDOW_S);
       log(
         `${name} run ${i + 1}/${repeats}: ${Math.round(saturated.eventsPerSecond)} events/s, ` +
-          `p99 ${fixed.p99} ms at ${FIXED_RATE}/s, ${Math.round(saturated.cpuServiceUs)} + ` +
+          `p50 ${fixed.p50} ms, p99 ${fixed.p99} ms at ${FIXED_RATE}/s, ${Math.round(saturated.cpuServiceUs)} + ` +
           `${Math.round(saturated.cpuPostgresUs)} µs CPU/event (service + postgres), ` +
           `${Math.round(saturated.walBytes)} WAL B/event, ${saturated.commits.toFixed(2)} commits/event, ` +
           `${saturated.statements.toFixed(2)} statements/event ` +
