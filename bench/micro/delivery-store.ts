@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ManualClock } from '../../packages/server/src/clock.ts';
 import { CallService } from '../../packages/server/src/service/call-service.ts';
 import { openSqliteStore } from '../../packages/server/src/store/sqlite/sqlite-store.ts';
+import { benchEndpoint } from './bench-endpoint.ts';
 
 const events = Number(process.argv[2] ?? 20_000);
 const batch = Number(process.argv[3] ?? 64);
@@ -21,20 +22,7 @@ const service = new CallService({
   clock,
   config: { idleTimeoutMs: 600_000, maxDurationMs: 86_400_000 },
 });
-await store.deliveries.createEndpoint({
-  id: 'ep_bench',
-  url: 'http://127.0.0.1:9/',
-  description: null,
-  eventTypes: null,
-  filter: null,
-  enabled: true,
-  disabledReason: null,
-  secrets: [{ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', createdAt: 0, expiresAt: null }],
-  failingSince: null,
-  disabledAfterPosition: null,
-  createdAt: clock.now(),
-  updatedAt: clock.now(),
-});
+await store.deliveries.createEndpoint(benchEndpoint(clock.now()));
 
 // WAL frames written per phase: no automatic checkpoint, then read and reset after each phase.
 store.db.pragma('wal_autocheckpoint = 0');

@@ -12,6 +12,7 @@ import { ManualClock } from '../../packages/server/src/clock.ts';
 import { CallService } from '../../packages/server/src/service/call-service.ts';
 import { openStore } from '../../packages/server/src/store/open-store.ts';
 import { benchDatabase, cpuSeconds, ensurePostgres, postgresPids } from '../lib/postgres-server.ts';
+import { benchEndpoint } from './bench-endpoint.ts';
 
 const total = Number(process.argv[2] ?? 20_000);
 const concurrent = Number(process.argv[3] ?? 16);
@@ -24,20 +25,7 @@ const service = new CallService({
   clock,
   config: { idleTimeoutMs: 600_000, maxDurationMs: 86_400_000 },
 });
-await store.deliveries.createEndpoint({
-  id: 'ep_bench',
-  url: 'http://127.0.0.1:9/',
-  description: null,
-  eventTypes: null,
-  filter: null,
-  enabled: true,
-  disabledReason: null,
-  secrets: [{ secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', createdAt: 0, expiresAt: null }],
-  failingSince: null,
-  disabledAfterPosition: null,
-  createdAt: clock.now(),
-  updatedAt: clock.now(),
-});
+await store.deliveries.createEndpoint(benchEndpoint(clock.now()));
 
 const [THREAD, STREAM, U1, U2] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
 const latencies: number[] = [];

@@ -13,10 +13,15 @@ import type pg from 'pg';
 // index's own columns (the other indexes would need a sort), and a condition that a partial
 // index could match is applied outside a fence (OFFSET 0), where it cannot pick the index.
 // test/store/postgres/lane-plans.test.ts counts the rows read.
-/** The lane ($1, $2)'s pending deliveries in lane order, through deliveries_by_lane. */
-export const LANE_PENDING = `SELECT id, seq, ord, leased_until, next_attempt_at FROM deliveries
-       WHERE endpoint_id = $1 AND call_id = $2 AND status = 'pending'
-       ORDER BY seq, ord OFFSET 0`;
+/**
+ * The pending deliveries of the lane (`endpoint`, `call`) — SQL expressions, `$1` and `$2`
+ * unless given — in lane order, through deliveries_by_lane: every lane lookup reads this.
+ */
+export function lanePending(endpoint = '$1', call = '$2'): string {
+  return `SELECT ld.id, ld.seq, ld.ord, ld.leased_until, ld.next_attempt_at FROM deliveries AS ld
+       WHERE ld.endpoint_id = ${endpoint} AND ld.call_id = ${call} AND ld.status = 'pending'
+       ORDER BY ld.seq, ld.ord OFFSET 0`;
+}
 
 export interface Lane {
   endpointId: string;
@@ -50,11 +55,9 @@ export async function settleLane(
        h.leased_until AS head_leased_until
      FROM (SELECT 1) AS one
      LEFT JOIN LATERAL (
-       SELECT id, seq FROM deliveries
-       WHERE endpoint_id = $1 AND call_id = $2 AND status = 'pending'
-       ORDER BY seq, ord LIMIT 1) AS f ON true
+       SELECT p.id, p.seq FROM (${lanePending()}) AS p ORDER BY p.seq, p.ord LIMIT 1) AS f ON true
      LEFT JOIN LATERAL (
-       SELECT p.id, p.seq, p.leased_until FROM (${LANE_PENDING}) AS p
+       SELECT p.id, p.seq, p.leased_until FROM (${lanePending()}) AS p
        WHERE p.next_attempt_at IS NOT NULL ORDER BY p.seq, p.ord LIMIT 1) AS h ON true`,
     values: [lane.endpointId, lane.callId],
   });
@@ -98,16 +101,11 @@ export async function promoteLaneFirsts(
     name: 'lane-4',
     text: `UPDATE deliveries AS d SET next_attempt_at = f.at, updated_at = $4
      FROM (
-       SELECT (SELECT x.id FROM deliveries AS x
-               WHERE x.endpoint_id = l.endpoint_id AND x.call_id = l.call_id
-                 AND x.status = 'pending'
-               ORDER BY x.seq, x.ord LIMIT 1) AS id, l.at
+       SELECT (SELECT p.id FROM (${lanePending('l.endpoint_id', 'l.call_id')}) AS p
+               ORDER BY p.seq, p.ord LIMIT 1) AS id, l.at
        FROM unnest($1::text[], $2::text[], $3::bigint[]) AS l(endpoint_id, call_id, at)
        WHERE NOT EXISTS (
-         SELECT 1 FROM (SELECT y.next_attempt_at FROM deliveries AS y
-           WHERE y.endpoint_id = l.endpoint_id AND y.call_id = l.call_id
-             AND y.status = 'pending'
-           ORDER BY y.seq, y.ord OFFSET 0) AS p
+         SELECT 1 FROM (${lanePending('l.endpoint_id', 'l.call_id')}) AS p
          WHERE p.next_attempt_at IS NOT NULL)
      ) AS f
      WHERE d.id = f.id

@@ -10,6 +10,120 @@ export interface PgMigration {
   sql: string;
 }
 
+/**
+ * The group commit's write (pg-command-batch.ts), as migration 7 made it and migration 8 made
+ * it again with another `laneRead` (a lateral subquery giving each delivery's lane `max_seq`
+ * and `pending`). Migration 7's text is the one released: a change is a new migration that
+ * calls this with what changed.
+ */
+function batchWriteFunction(create: 'CREATE' | 'CREATE OR REPLACE', laneRead: string): string {
+  return `      -- What the commands decided: the calls, the events (under the append lock, in order),
+      -- the outbox (under the lanes' locks, sorted by the caller), the keys, and the notice.
+      -- The deliveries were matched by the caller against endpoint generation
+      -- generation_seen; if the endpoints changed since, nothing is written and the current
+      -- generation is returned, for the caller to match again and call again.
+      -- A delivery heads its lane (due when its event happened) if the lane has nothing
+      -- pending and no earlier delivery of the batch is in it, else it waits; its previous
+      -- seq is the highest of its lane so far, the batch's earlier ones included.
+      ${create} FUNCTION callhook_batch_write(generation_seen bigint,
+        c_ids text[], c_threads text[], c_streams text[], c_statuses text[],
+        c_created bigint[], c_ended bigint[], c_states text[], c_deadlines bigint[],
+        e_ids text[], e_calls text[], e_seqs integer[], e_types text[], e_at bigint[],
+        e_streams text[], e_threads text[], e_payloads text[],
+        d_events integer[], d_endpoints text[], d_ids text[], lane_locks text[],
+        k_scopes text[], k_keys text[], k_hashes text[], k_created boolean[], k_bodies text[],
+        k_at bigint[], notice_channel text, notice_from text, notice_types text[])
+        RETURNS json LANGUAGE plpgsql AS $fn$
+      DECLARE
+        generation_now bigint;
+        appended bigint[];
+      BEGIN
+        IF cardinality(e_ids) > 0 THEN
+          PERFORM pg_advisory_xact_lock(hashtextextended('append', 0));
+          SELECT COALESCE((SELECT g.generation FROM endpoint_generation AS g), 0)
+            INTO generation_now;
+          IF generation_now <> generation_seen THEN
+            RETURN json_build_object('generation', generation_now);
+          END IF;
+        END IF;
+        IF cardinality(c_ids) > 0 THEN
+          -- A write frees the deadline lease: the writer has dealt with the call's deadline.
+          INSERT INTO calls (call_id, thread_id, stream_id, status, created_at, ended_at,
+            state_json, deadline_at)
+          SELECT * FROM unnest(c_ids, c_threads, c_streams, c_statuses, c_created, c_ended,
+            c_states, c_deadlines)
+          ON CONFLICT (call_id) DO UPDATE SET
+            status = excluded.status, ended_at = excluded.ended_at,
+            state_json = excluded.state_json, deadline_at = excluded.deadline_at,
+            deadline_leased_by = NULL, deadline_leased_until = NULL;
+        END IF;
+        IF cardinality(e_ids) > 0 THEN
+          WITH inserted AS (
+            INSERT INTO events (id, call_id, seq, type, occurred_at, stream_id, thread_id,
+              payload_json)
+            SELECT e.id, e.call_id, e.seq, e.type, e.occurred_at, e.stream_id, e.thread_id,
+              e.payload_json
+            FROM unnest(e_ids, e_calls, e_seqs, e_types, e_at, e_streams, e_threads,
+              e_payloads) WITH ORDINALITY
+              AS e(id, call_id, seq, type, occurred_at, stream_id, thread_id, payload_json, n)
+            ORDER BY e.n
+            RETURNING events.id, events.position)
+          SELECT array_agg(i.position ORDER BY w.n) INTO appended
+          FROM inserted AS i JOIN unnest(e_ids) WITH ORDINALITY AS w(id, n) ON w.id = i.id;
+          IF cardinality(d_ids) > 0 THEN
+            PERFORM pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(lane_locks) AS k;
+            INSERT INTO deliveries (id, endpoint_id, event_id, event_position, call_id, seq,
+              previous_seq, event_type, status, attempt_count, next_attempt_at, created_at,
+              updated_at)
+            SELECT w.id, w.endpoint_id, e_ids[w.ev], appended[w.ev], e_calls[w.ev],
+              e_seqs[w.ev],
+              GREATEST(lane.max_seq, COALESCE(MAX(e_seqs[w.ev]) OVER earlier, 0)),
+              e_types[w.ev], 'pending', 0,
+              CASE WHEN NOT lane.pending AND ROW_NUMBER() OVER in_lane = 1 THEN e_at[w.ev] END,
+              e_at[w.ev], e_at[w.ev]
+            FROM unnest(d_events, d_endpoints, d_ids) WITH ORDINALITY
+              AS w(ev, endpoint_id, id, n)
+${laneRead}            WINDOW in_lane AS (PARTITION BY w.endpoint_id, e_calls[w.ev] ORDER BY w.n),
+              earlier AS (PARTITION BY w.endpoint_id, e_calls[w.ev] ORDER BY w.n
+                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+            ORDER BY w.n;
+          END IF;
+          PERFORM pg_notify(notice_channel, json_build_object('from', notice_from,
+            'notice', json_build_object('events', json_build_object(
+              'types', to_json(notice_types),
+              'lastPosition', (SELECT MAX(p) FROM unnest(appended) AS p))))::text);
+        END IF;
+        IF cardinality(k_scopes) > 0 THEN
+          INSERT INTO idempotency_keys (scope, key, request_hash, created, response_body,
+            created_at)
+          SELECT * FROM unnest(k_scopes, k_keys, k_hashes, k_created, k_bodies, k_at)
+          ON CONFLICT (scope, key) DO UPDATE SET
+            request_hash = excluded.request_hash, created = excluded.created,
+            response_body = excluded.response_body, created_at = excluded.created_at;
+        END IF;
+        RETURN json_build_object('positions', to_json(appended));
+      END
+      $fn$;
+`;
+}
+
+/** Migration 7's lane read: the EXISTS that a planner without statistics served badly. */
+const LANE_READ_7 = `            CROSS JOIN LATERAL (SELECT
+              COALESCE((SELECT MAX(d.seq) FROM deliveries AS d
+                WHERE d.endpoint_id = w.endpoint_id AND d.call_id = e_calls[w.ev]), 0)
+                AS max_seq,
+              EXISTS (SELECT 1 FROM deliveries AS d
+                WHERE d.endpoint_id = w.endpoint_id AND d.call_id = e_calls[w.ev]
+                  AND d.status = 'pending') AS pending) AS lane
+`;
+
+/** Migration 8's: one scan on (endpoint_id, call_id), which only deliveries_by_lane serves. */
+const LANE_READ_8 = `            CROSS JOIN LATERAL (SELECT COALESCE(MAX(d.seq), 0) AS max_seq,
+                COALESCE(bool_or(d.status = 'pending'), false) AS pending
+              FROM deliveries AS d
+              WHERE d.endpoint_id = w.endpoint_id AND d.call_id = e_calls[w.ev]) AS lane
+`;
+
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   {
     version: 1,
@@ -244,101 +358,7 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       END
       $fn$;
 
-      -- What the commands decided: the calls, the events (under the append lock, in order),
-      -- the outbox (under the lanes' locks, sorted by the caller), the keys, and the notice.
-      -- The deliveries were matched by the caller against endpoint generation
-      -- generation_seen; if the endpoints changed since, nothing is written and the current
-      -- generation is returned, for the caller to match again and call again.
-      -- A delivery heads its lane (due when its event happened) if the lane has nothing
-      -- pending and no earlier delivery of the batch is in it, else it waits; its previous
-      -- seq is the highest of its lane so far, the batch's earlier ones included.
-      CREATE FUNCTION callhook_batch_write(generation_seen bigint,
-        c_ids text[], c_threads text[], c_streams text[], c_statuses text[],
-        c_created bigint[], c_ended bigint[], c_states text[], c_deadlines bigint[],
-        e_ids text[], e_calls text[], e_seqs integer[], e_types text[], e_at bigint[],
-        e_streams text[], e_threads text[], e_payloads text[],
-        d_events integer[], d_endpoints text[], d_ids text[], lane_locks text[],
-        k_scopes text[], k_keys text[], k_hashes text[], k_created boolean[], k_bodies text[],
-        k_at bigint[], notice_channel text, notice_from text, notice_types text[])
-        RETURNS json LANGUAGE plpgsql AS $fn$
-      DECLARE
-        generation_now bigint;
-        appended bigint[];
-      BEGIN
-        IF cardinality(e_ids) > 0 THEN
-          PERFORM pg_advisory_xact_lock(hashtextextended('append', 0));
-          SELECT COALESCE((SELECT g.generation FROM endpoint_generation AS g), 0)
-            INTO generation_now;
-          IF generation_now <> generation_seen THEN
-            RETURN json_build_object('generation', generation_now);
-          END IF;
-        END IF;
-        IF cardinality(c_ids) > 0 THEN
-          -- A write frees the deadline lease: the writer has dealt with the call's deadline.
-          INSERT INTO calls (call_id, thread_id, stream_id, status, created_at, ended_at,
-            state_json, deadline_at)
-          SELECT * FROM unnest(c_ids, c_threads, c_streams, c_statuses, c_created, c_ended,
-            c_states, c_deadlines)
-          ON CONFLICT (call_id) DO UPDATE SET
-            status = excluded.status, ended_at = excluded.ended_at,
-            state_json = excluded.state_json, deadline_at = excluded.deadline_at,
-            deadline_leased_by = NULL, deadline_leased_until = NULL;
-        END IF;
-        IF cardinality(e_ids) > 0 THEN
-          WITH inserted AS (
-            INSERT INTO events (id, call_id, seq, type, occurred_at, stream_id, thread_id,
-              payload_json)
-            SELECT e.id, e.call_id, e.seq, e.type, e.occurred_at, e.stream_id, e.thread_id,
-              e.payload_json
-            FROM unnest(e_ids, e_calls, e_seqs, e_types, e_at, e_streams, e_threads,
-              e_payloads) WITH ORDINALITY
-              AS e(id, call_id, seq, type, occurred_at, stream_id, thread_id, payload_json, n)
-            ORDER BY e.n
-            RETURNING events.id, events.position)
-          SELECT array_agg(i.position ORDER BY w.n) INTO appended
-          FROM inserted AS i JOIN unnest(e_ids) WITH ORDINALITY AS w(id, n) ON w.id = i.id;
-          IF cardinality(d_ids) > 0 THEN
-            PERFORM pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(lane_locks) AS k;
-            INSERT INTO deliveries (id, endpoint_id, event_id, event_position, call_id, seq,
-              previous_seq, event_type, status, attempt_count, next_attempt_at, created_at,
-              updated_at)
-            SELECT w.id, w.endpoint_id, e_ids[w.ev], appended[w.ev], e_calls[w.ev],
-              e_seqs[w.ev],
-              GREATEST(lane.max_seq, COALESCE(MAX(e_seqs[w.ev]) OVER earlier, 0)),
-              e_types[w.ev], 'pending', 0,
-              CASE WHEN NOT lane.pending AND ROW_NUMBER() OVER in_lane = 1 THEN e_at[w.ev] END,
-              e_at[w.ev], e_at[w.ev]
-            FROM unnest(d_events, d_endpoints, d_ids) WITH ORDINALITY
-              AS w(ev, endpoint_id, id, n)
-            CROSS JOIN LATERAL (SELECT
-              COALESCE((SELECT MAX(d.seq) FROM deliveries AS d
-                WHERE d.endpoint_id = w.endpoint_id AND d.call_id = e_calls[w.ev]), 0)
-                AS max_seq,
-              EXISTS (SELECT 1 FROM deliveries AS d
-                WHERE d.endpoint_id = w.endpoint_id AND d.call_id = e_calls[w.ev]
-                  AND d.status = 'pending') AS pending) AS lane
-            WINDOW in_lane AS (PARTITION BY w.endpoint_id, e_calls[w.ev] ORDER BY w.n),
-              earlier AS (PARTITION BY w.endpoint_id, e_calls[w.ev] ORDER BY w.n
-                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-            ORDER BY w.n;
-          END IF;
-          PERFORM pg_notify(notice_channel, json_build_object('from', notice_from,
-            'notice', json_build_object('events', json_build_object(
-              'types', to_json(notice_types),
-              'lastPosition', (SELECT MAX(p) FROM unnest(appended) AS p))))::text);
-        END IF;
-        IF cardinality(k_scopes) > 0 THEN
-          INSERT INTO idempotency_keys (scope, key, request_hash, created, response_body,
-            created_at)
-          SELECT * FROM unnest(k_scopes, k_keys, k_hashes, k_created, k_bodies, k_at)
-          ON CONFLICT (scope, key) DO UPDATE SET
-            request_hash = excluded.request_hash, created = excluded.created,
-            response_body = excluded.response_body, created_at = excluded.created_at;
-        END IF;
-        RETURN json_build_object('positions', to_json(appended));
-      END
-      $fn$;
-    `,
+${batchWriteFunction('CREATE', LANE_READ_7)}    `,
   },
   {
     version: 8,
@@ -347,102 +367,9 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       -- Migration 7's write read a lane's pending state with an EXISTS that, on a table
       -- without statistics, the planner served from deliveries_by_endpoint_status: every
       -- pending delivery of the endpoint, per delivery written (pg-lanes.ts). The same
-      -- function, reading its lanes through deliveries_by_lane only.
-      --
-      -- What the commands decided: the calls, the events (under the append lock, in order),
-      -- the outbox (under the lanes' locks, sorted by the caller), the keys, and the notice.
-      -- The deliveries were matched by the caller against endpoint generation
-      -- generation_seen; if the endpoints changed since, nothing is written and the current
-      -- generation is returned, for the caller to match again and call again.
-      -- A delivery heads its lane (due when its event happened) if the lane has nothing
-      -- pending and no earlier delivery of the batch is in it, else it waits; its previous
-      -- seq is the highest of its lane so far, the batch's earlier ones included. The lane is
-      -- read in one scan on (endpoint_id, call_id), which only deliveries_by_lane serves
-      -- (pg-lanes.ts says why that matters).
-      CREATE OR REPLACE FUNCTION callhook_batch_write(generation_seen bigint,
-        c_ids text[], c_threads text[], c_streams text[], c_statuses text[],
-        c_created bigint[], c_ended bigint[], c_states text[], c_deadlines bigint[],
-        e_ids text[], e_calls text[], e_seqs integer[], e_types text[], e_at bigint[],
-        e_streams text[], e_threads text[], e_payloads text[],
-        d_events integer[], d_endpoints text[], d_ids text[], lane_locks text[],
-        k_scopes text[], k_keys text[], k_hashes text[], k_created boolean[], k_bodies text[],
-        k_at bigint[], notice_channel text, notice_from text, notice_types text[])
-        RETURNS json LANGUAGE plpgsql AS $fn$
-      DECLARE
-        generation_now bigint;
-        appended bigint[];
-      BEGIN
-        IF cardinality(e_ids) > 0 THEN
-          PERFORM pg_advisory_xact_lock(hashtextextended('append', 0));
-          SELECT COALESCE((SELECT g.generation FROM endpoint_generation AS g), 0)
-            INTO generation_now;
-          IF generation_now <> generation_seen THEN
-            RETURN json_build_object('generation', generation_now);
-          END IF;
-        END IF;
-        IF cardinality(c_ids) > 0 THEN
-          -- A write frees the deadline lease: the writer has dealt with the call's deadline.
-          INSERT INTO calls (call_id, thread_id, stream_id, status, created_at, ended_at,
-            state_json, deadline_at)
-          SELECT * FROM unnest(c_ids, c_threads, c_streams, c_statuses, c_created, c_ended,
-            c_states, c_deadlines)
-          ON CONFLICT (call_id) DO UPDATE SET
-            status = excluded.status, ended_at = excluded.ended_at,
-            state_json = excluded.state_json, deadline_at = excluded.deadline_at,
-            deadline_leased_by = NULL, deadline_leased_until = NULL;
-        END IF;
-        IF cardinality(e_ids) > 0 THEN
-          WITH inserted AS (
-            INSERT INTO events (id, call_id, seq, type, occurred_at, stream_id, thread_id,
-              payload_json)
-            SELECT e.id, e.call_id, e.seq, e.type, e.occurred_at, e.stream_id, e.thread_id,
-              e.payload_json
-            FROM unnest(e_ids, e_calls, e_seqs, e_types, e_at, e_streams, e_threads,
-              e_payloads) WITH ORDINALITY
-              AS e(id, call_id, seq, type, occurred_at, stream_id, thread_id, payload_json, n)
-            ORDER BY e.n
-            RETURNING events.id, events.position)
-          SELECT array_agg(i.position ORDER BY w.n) INTO appended
-          FROM inserted AS i JOIN unnest(e_ids) WITH ORDINALITY AS w(id, n) ON w.id = i.id;
-          IF cardinality(d_ids) > 0 THEN
-            PERFORM pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(lane_locks) AS k;
-            INSERT INTO deliveries (id, endpoint_id, event_id, event_position, call_id, seq,
-              previous_seq, event_type, status, attempt_count, next_attempt_at, created_at,
-              updated_at)
-            SELECT w.id, w.endpoint_id, e_ids[w.ev], appended[w.ev], e_calls[w.ev],
-              e_seqs[w.ev],
-              GREATEST(lane.max_seq, COALESCE(MAX(e_seqs[w.ev]) OVER earlier, 0)),
-              e_types[w.ev], 'pending', 0,
-              CASE WHEN NOT lane.pending AND ROW_NUMBER() OVER in_lane = 1 THEN e_at[w.ev] END,
-              e_at[w.ev], e_at[w.ev]
-            FROM unnest(d_events, d_endpoints, d_ids) WITH ORDINALITY
-              AS w(ev, endpoint_id, id, n)
-            CROSS JOIN LATERAL (SELECT COALESCE(MAX(d.seq), 0) AS max_seq,
-                COALESCE(bool_or(d.status = 'pending'), false) AS pending
-              FROM deliveries AS d
-              WHERE d.endpoint_id = w.endpoint_id AND d.call_id = e_calls[w.ev]) AS lane
-            WINDOW in_lane AS (PARTITION BY w.endpoint_id, e_calls[w.ev] ORDER BY w.n),
-              earlier AS (PARTITION BY w.endpoint_id, e_calls[w.ev] ORDER BY w.n
-                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-            ORDER BY w.n;
-          END IF;
-          PERFORM pg_notify(notice_channel, json_build_object('from', notice_from,
-            'notice', json_build_object('events', json_build_object(
-              'types', to_json(notice_types),
-              'lastPosition', (SELECT MAX(p) FROM unnest(appended) AS p))))::text);
-        END IF;
-        IF cardinality(k_scopes) > 0 THEN
-          INSERT INTO idempotency_keys (scope, key, request_hash, created, response_body,
-            created_at)
-          SELECT * FROM unnest(k_scopes, k_keys, k_hashes, k_created, k_bodies, k_at)
-          ON CONFLICT (scope, key) DO UPDATE SET
-            request_hash = excluded.request_hash, created = excluded.created,
-            response_body = excluded.response_body, created_at = excluded.created_at;
-        END IF;
-        RETURN json_build_object('positions', to_json(appended));
-      END
-      $fn$;
-
+      -- function, reading each lane in one scan on (endpoint_id, call_id), which only
+      -- deliveries_by_lane serves.
+${batchWriteFunction('CREATE OR REPLACE', LANE_READ_8)}
       -- Only retention reads deliveries by event position, in ranges; the positions grow with
       -- the table, so a BRIN index serves those ranges at a fraction of a btree's upkeep (the
       -- btree took an entry at every insert and every non-HOT update of a delivery).

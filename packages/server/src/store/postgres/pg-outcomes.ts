@@ -2,9 +2,9 @@ import type pg from 'pg';
 import type { AttemptOutcome } from '../delivery-port.ts';
 import { attemptParams } from '../delivery-rows.ts';
 import {
-  LANE_PENDING,
   type Lane,
   laneKey,
+  lanePending,
   promoteLaneFirsts,
   setEndpointLanesEnabled,
   settleLane,
@@ -229,7 +229,7 @@ async function applyOne(
         await c.query({
           name: 'out-9',
           text: `UPDATE deliveries SET next_attempt_at = $3, updated_at = $3
-           WHERE id IN (SELECT p.id FROM (${LANE_PENDING}) AS p
+           WHERE id IN (SELECT p.id FROM (${lanePending()}) AS p
              WHERE p.next_attempt_at > $3 AND p.next_attempt_at <= $4)`,
           values: [lane.endpointId, lane.callId, now, row.leased_until],
         });
